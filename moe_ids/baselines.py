@@ -102,10 +102,14 @@ class MoEBaseline:
         return np.asarray(self.checkpoint.predict_proba(df, ablate=self.ablate), dtype=np.float64)
 
 def make_model(name: str, spec: FeatureSpec, seed: int = 0, xgb_params: dict | None = None, **train_options):
-    "An unfitted model of the comparison by name (see `MODEL_NAMES`); `train_options` go to `train_moe` (epochs, device...)."
+    """An unfitted model of the comparison by name (see `MODEL_NAMES`); `train_options` go to `train_moe` (epochs, device...).
+    A `model_options` among them (e.g. a smaller `d_block`) applies to every neural model, under the model's own gate options."""
     if name == "xgboost": return XGBoostBaseline(spec, seed=seed, **(xgb_params or {}))
     if name not in TORCH_MODELS: raise ValueError(f"unknown model {name!r}; known: {MODEL_NAMES}")
-    return MoEBaseline(spec, seed=seed, **TORCH_MODELS[name], **train_options)
+    own = dict(TORCH_MODELS[name])
+    train_options = dict(train_options)
+    model_options = {**(train_options.pop("model_options", None) or {}), **own.pop("model_options", {})}
+    return MoEBaseline(spec, seed=seed, model_options=model_options, **own, **train_options)
 
 def model_factories(names, xgb_params: dict | None = None, **train_options) -> dict:
     "Name -> `factory(spec, seed)` for `evaluation.run_protocol`; names whose training is unsupported are skipped with a message."
