@@ -11,7 +11,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from .data import find_data_root, load_flows, make_demo_flows
-from .training import ARRAY_KEYS, apply_missing_strategy, to_tensors, _jsonable
+from .training import ARRAY_KEYS, apply_missing_strategy, to_tensors, jsonable
 from .inference import MoEInference
 
 # %% auto #0
@@ -120,7 +120,7 @@ def bench(checkpoint, data=None, batch_sizes=(1, 32, 256, 4096), min_time: float
         x = np.concatenate([np.where(arrays["mask_tab"] > 0, arrays["x_tab"], np.nan), np.where(arrays["mask_temp"] > 0, arrays["x_temp"], np.nan)], 1)
         res["xgboost_inplace_predict"] = _xgb(x.astype(np.float32), df["label"].to_numpy(), batch_sizes, min_time)
     res["machine"]["load_average_1m_after"] = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return _jsonable(res)
+    return jsonable(res)
 
 # %% ../nbs/07a_bench.ipynb #7bfc14dc
 def bench_command(argv=None) -> int:

@@ -77,7 +77,7 @@ def score_file(inf, src, out=None, only_attacks: bool = False, missing_strategy:
 # %% ../nbs/08a_cli.ipynb #4b815bc0
 def score_stream(inf, lines, write=None, only_attacks: bool = False, missing_strategy: str = "zero") -> dict:
     "Score JSON lines (an iterable of str) one by one: one flushed result line per input line; a bad line gives an error record."
-    from moe_ids.training import _jsonable
+    from moe_ids.training import jsonable
     if write is None:
         def write(s): sys.stdout.write(s + "\n"); sys.stdout.flush()
     counts = dict(lines=0, attacks=0, errors=0)
@@ -100,7 +100,7 @@ def score_stream(inf, lines, write=None, only_attacks: bool = False, missing_str
         except (ValueError, TypeError, RecursionError) as e:
             counts["errors"] += 1
             rec = {"line": i, "error": str(e)[:2000]}
-        write(json.dumps(_jsonable(rec)))
+        write(json.dumps(jsonable(rec)))
     return counts
 
 # %% ../nbs/08a_cli.ipynb #432eebec

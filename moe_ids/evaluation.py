@@ -11,12 +11,12 @@ import pandas as pd
 from scipy.optimize import minimize_scalar
 from sklearn.metrics import average_precision_score, roc_auc_score
 from .data import FeatureSpec, feature_spec, split_flows
-from .training import best_threshold, binary_metrics as _threshold_metrics
+from .training import jsonable, best_threshold, binary_metrics as _threshold_metrics
 
 # %% auto #0
 __all__ = ['SUMMARY_METRICS', 'binary_metrics', 'per_family_detection', 'expected_calibration_error', 'apply_temperature',
            'fit_temperature', 'calibration_report', 'choose_threshold', 'summarise_seeds', 'subsample',
-           'evaluate_models', 'run_protocol', 'leave_one_attack_out', 'write_metrics', 'summary_table',
+           'evaluate_models', 'run_protocol', 'leave_one_attack_out', 'merge_nested', 'write_metrics', 'summary_table',
            'markdown_table']
 
 # %% ../nbs/04_baselines.ipynb #507451b4
@@ -217,17 +217,10 @@ def leave_one_attack_out(df: pd.DataFrame, dataset: str, models: dict, families=
     return runs, summary
 
 # %% ../nbs/04_baselines.ipynb #8d3655a9
-def _jsonable(o):
-    if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
-    if isinstance(o, (bool, np.bool_)): return bool(o)
-    if isinstance(o, np.integer): return int(o)
-    if isinstance(o, (float, np.floating)): return float(o) if np.isfinite(o) else None
-    return o
-
-def _merge(a: dict, b: dict) -> dict:
+def merge_nested(a: dict, b: dict) -> dict:
+    "Recursive merge of two dicts: values of `b` win, nested dicts are merged."
     out = dict(a)
-    for k, v in b.items(): out[k] = _merge(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
+    for k, v in b.items(): out[k] = merge_nested(out[k], v) if isinstance(v, dict) and isinstance(out.get(k), dict) else v
     return out
 
 def write_metrics(path, metrics: dict) -> dict:
@@ -235,7 +228,7 @@ def write_metrics(path, metrics: dict) -> dict:
     path = Path(path)
     old = json.loads(path.read_text()) if path.exists() else {}
     if not isinstance(old, dict): raise ValueError(f"{path} does not hold a JSON object")
-    merged = _merge(old, _jsonable(metrics))
+    merged = merge_nested(old, jsonable(metrics))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(merged, indent=1))
     return merged

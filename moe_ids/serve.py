@@ -11,7 +11,7 @@ from fastapi import Body, FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import StrictFloat, StrictInt, StrictStr
-from .training import MISSING_STRATEGIES, _jsonable
+from .training import MISSING_STRATEGIES, jsonable
 from .inference import MoEInference
 
 # %% auto #0
@@ -81,7 +81,7 @@ def create_app(checkpoint_or_inference, max_batch: int = 4096, max_body_bytes: i
     @app.get("/model")
     def model() -> dict:
         "Features per expert, decision threshold, validation metrics, library versions, limits."
-        return _jsonable({**inf.info(), "max_batch": max_batch, "max_body_bytes": max_body_bytes, "missing_strategy": missing_strategy})
+        return jsonable({**inf.info(), "max_batch": max_batch, "max_body_bytes": max_body_bytes, "missing_strategy": missing_strategy})
 
     @app.post("/predict")
     def predict(flows: Union[Flow, list[Flow]] = Body(..., examples=[example, [example, example]]),
@@ -95,7 +95,7 @@ def create_app(checkpoint_or_inference, max_batch: int = 4096, max_body_bytes: i
             if len(flows) > max_batch: return JSONResponse({"detail": f"{len(flows)} flows exceed max_batch={max_batch}"}, 413)
         try: out = inf.predict(flows, handle_missing=handle_missing, missing_strategy=ms, strict=strict)
         except ValueError as e: return JSONResponse({"detail": str(e)}, 422)
-        return _jsonable(out if isinstance(out, dict) else out.to_dict("records"))
+        return jsonable(out if isinstance(out, dict) else out.to_dict("records"))
     return app
 
 # %% ../nbs/08_serving.ipynb #753659f6

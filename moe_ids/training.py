@@ -6,7 +6,7 @@
 __all__ = ['ARRAY_KEYS', 'MISSING_STRATEGIES', 'CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'TRAIN_DEFAULTS', 'resolve_device',
            'auto_threads', 'set_seed', 'to_tensors', 'batches', 'best_threshold', 'binary_metrics', 'load_splits',
            'apply_missing_strategy', 'drop_features', 'mfm_loss', 'pretrain_tabular', 'library_versions', 'Checkpoint',
-           'load_checkpoint', 'splits_for_checkpoint', 'train_moe', 'train_command']
+           'jsonable', 'load_checkpoint', 'splits_for_checkpoint', 'train_moe', 'train_command']
 
 # %% ../nbs/03_training.ipynb #9fdbed6c
 import argparse, copy, json, math, os, platform, sys, time
@@ -297,14 +297,16 @@ class Checkpoint:
         "Write `path/config.json` (everything but the weights) and `path/model.safetensors`; returns the folder."
         from safetensors.torch import save_file
         path = Path(path); path.mkdir(parents=True, exist_ok=True)
-        (path / "config.json").write_text(json.dumps(_jsonable(self.config()), indent=1))
+        (path / "config.json").write_text(json.dumps(jsonable(self.config()), indent=1))
         save_file({k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}, str(path / "model.safetensors"),
                   metadata={"format": CHECKPOINT_FORMAT, "format_version": str(CHECKPOINT_VERSION)})
         return path
 
-def _jsonable(o):
-    if isinstance(o, dict): return {str(k): _jsonable(v) for k, v in o.items()}
-    if isinstance(o, (list, tuple)): return [_jsonable(v) for v in o]
+def jsonable(o):
+    "`o` with numpy scalars turned into Python ones and NaN/inf into None, ready for `json.dumps`."
+    if isinstance(o, dict): return {str(k): jsonable(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)): return [jsonable(v) for v in o]
+    if isinstance(o, (bool, np.bool_)): return bool(o)
     if isinstance(o, (np.integer,)): return int(o)
     if isinstance(o, (np.floating, float)): return None if not np.isfinite(o) else float(o)
     return o
@@ -468,5 +470,5 @@ def train_command(argv=None) -> int:
                    batch_size=a.batch_size, lr=a.lr, progress=not a.no_progress)
     ck.train_config.update(split_sizes=dict(train=len(train), val=len(val), test=len(test)))
     out = ck.save(a.out)
-    print(json.dumps(_jsonable(dict(checkpoint=str(out), threshold=ck.threshold, val_metrics=ck.metrics)), indent=1))
+    print(json.dumps(jsonable(dict(checkpoint=str(out), threshold=ck.threshold, val_metrics=ck.metrics)), indent=1))
     return 0
