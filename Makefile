@@ -31,7 +31,8 @@ check-sync: $(STAMP)
 	echo "notebooks and library are in sync"
 
 nbtest: $(STAMP)
-	$(BIN)/nbdev_test --n_workers 2 --timing
+	# two notebooks at a time, one thread each: oversubscribed OpenMP threads slow torch and XGBoost down several-fold
+	OMP_NUM_THREADS=1 $(BIN)/nbdev_test --n_workers 2 --timing
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q tests
