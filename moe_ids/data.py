@@ -14,8 +14,8 @@ import pandas as pd
 __all__ = ['DATASETS', 'CIC_ALIASES', 'CIC_META', 'META_COLUMNS', 'CIC_TEMPORAL', 'CIC_TABULAR', 'CIC_CATEGORICAL', 'CIC_DROPPED',
            'UNSW_RAW_COLUMNS', 'UNSW_ALIASES', 'UNSW_META', 'UNSW_TEMPORAL', 'UNSW_CATEGORICAL', 'UNSW_SHORTCUTS',
            'UNSW_TABULAR', 'UNSW_DROPPED', 'PREPROCESSOR_VERSION', 'FILL_STRATEGIES', 'find_data_root',
-           'canonical_attack', 'detect_dataset', 'load_flows', 'FeatureSpec', 'feature_spec', 'deduplicate',
-           'split_flows', 'slog1p', 'Preprocessor', 'make_demo_flows']
+           'canonical_attack', 'detect_dataset', 'load_flows', 'FeatureSpec', 'feature_spec', 'make_demo_flows',
+           'deduplicate', 'split_flows', 'slog1p', 'Preprocessor']
 
 # %% ../nbs/00_data.ipynb #fa964787
 DATASETS = {"cicids2017": "cicids2017", "unsw-nb15": "unsw-nb15"}
@@ -302,6 +302,27 @@ def feature_spec(dataset: str, df: pd.DataFrame | None = None, keep_shortcuts: b
         tab, temp, cat = ([c for c in g if c not in dropped] for g in (tab, temp, cat))
     return FeatureSpec(dataset, tab, temp, cat, dropped)
 
+# %% ../nbs/00_data.ipynb #b0d55edf
+_DEMO_FAMILIES = {"BENIGN": 0.5, "DDoS": 0.15, "PortScan": 0.15, "DoS Slowloris": 0.1, "SSH-Patator": 0.1}
+
+def make_demo_flows(n: int = 2000, seed: int = 0) -> pd.DataFrame:
+    """SYNTHETIC flows with the canonical CICIDS2017 schema and a few attack families, for fast unit tests and for fresh
+    clones without real data. Never report results computed on them."""
+    rng = np.random.default_rng(seed)
+    fams = rng.choice(list(_DEMO_FAMILIES), size=n, p=list(_DEMO_FAMILIES.values()))
+    code = pd.Series(fams).map({f: i for i, f in enumerate(_DEMO_FAMILIES)}).to_numpy()
+    base = rng.lognormal(mean=3 + code[:, None] * 0.6, sigma=1.0, size=(n, len(CIC_TABULAR) + len(CIC_TEMPORAL)))
+    df = pd.DataFrame(np.round(base, 3), columns=CIC_TABULAR + CIC_TEMPORAL)
+    for c in ["ICMP Code", "ICMP Type"]: df[c] = -1
+    df["Protocol"] = np.where(fams == "PortScan", "6", rng.choice(["6", "17"], size=n))
+    df["attack"] = fams
+    df["label"] = (fams != "BENIGN").astype("int64")
+    df["dst_port"] = rng.integers(1, 65535, size=n)
+    df["timestamp"] = pd.Timestamp("2017-07-03") + pd.to_timedelta(rng.integers(0, 5 * 86400, size=n), unit="s")
+    df.attrs["dataset"] = "cicids2017"
+    df.attrs["synthetic"] = True
+    return df
+
 # %% ../nbs/00_data.ipynb #35bd352c
 def _spec_of(df: pd.DataFrame, spec: FeatureSpec | None) -> FeatureSpec:
     ds = df.attrs.get("dataset") or detect_dataset(df.columns)
@@ -502,24 +523,3 @@ def _cat_column(df: pd.DataFrame, c: str) -> list:
     "Column `c` as stripped strings ('' = missing)."
     if c not in df: return [""] * len(df)
     return [("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()) for v in df[c].tolist()]
-
-# %% ../nbs/00_data.ipynb #b0d55edf
-_DEMO_FAMILIES = {"BENIGN": 0.5, "DDoS": 0.15, "PortScan": 0.15, "DoS Slowloris": 0.1, "SSH-Patator": 0.1}
-
-def make_demo_flows(n: int = 2000, seed: int = 0) -> pd.DataFrame:
-    """SYNTHETIC flows with the canonical CICIDS2017 schema and a few attack families, for fast unit tests and for fresh
-    clones without real data. Never report results computed on them."""
-    rng = np.random.default_rng(seed)
-    fams = rng.choice(list(_DEMO_FAMILIES), size=n, p=list(_DEMO_FAMILIES.values()))
-    code = pd.Series(fams).map({f: i for i, f in enumerate(_DEMO_FAMILIES)}).to_numpy()
-    base = rng.lognormal(mean=3 + code[:, None] * 0.6, sigma=1.0, size=(n, len(CIC_TABULAR) + len(CIC_TEMPORAL)))
-    df = pd.DataFrame(np.round(base, 3), columns=CIC_TABULAR + CIC_TEMPORAL)
-    for c in ["ICMP Code", "ICMP Type"]: df[c] = -1
-    df["Protocol"] = np.where(fams == "PortScan", "6", rng.choice(["6", "17"], size=n))
-    df["attack"] = fams
-    df["label"] = (fams != "BENIGN").astype("int64")
-    df["dst_port"] = rng.integers(1, 65535, size=n)
-    df["timestamp"] = pd.Timestamp("2017-07-03") + pd.to_timedelta(rng.integers(0, 5 * 86400, size=n), unit="s")
-    df.attrs["dataset"] = "cicids2017"
-    df.attrs["synthetic"] = True
-    return df
