@@ -482,8 +482,7 @@ class Preprocessor:
         x_temp, m_temp = self._block(df, self.spec.temporal)
         x_cat = np.zeros((len(df), len(self.spec.categorical)), np.int64)
         for j, c in enumerate(self.spec.categorical):
-            idx = {v: i + 1 for i, v in enumerate(self.vocab[c])}
-            x_cat[:, j] = [idx.get(v, 0) for v in _cat_column(df, c)]
+            x_cat[:, j] = pd.Index(self.vocab[c]).get_indexer(_cat_column(df, c)) + 1  # unknown (-1) -> bucket 0
         out = dict(x_tab=x_tab, x_temp=x_temp, x_cat=x_cat, mask_tab=m_tab, mask_temp=m_temp)
         if "label" in df: out["y"] = df["label"].to_numpy(dtype=np.int64)
         return out
@@ -519,7 +518,7 @@ def _numeric_column(df: pd.DataFrame, c: str) -> np.ndarray:
     v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     return np.where(np.isinf(v), np.nan, v)
 
-def _cat_column(df: pd.DataFrame, c: str) -> list:
-    "Column `c` as stripped strings ('' = missing)."
-    if c not in df: return [""] * len(df)
-    return [("" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v).strip()) for v in df[c].tolist()]
+def _cat_column(df: pd.DataFrame, c: str) -> np.ndarray:
+    "Column `c` as stripped strings ('' = missing), vectorised."
+    if c not in df: return np.full(len(df), "", dtype=object)
+    return df[c].astype("string").str.strip().fillna("").to_numpy(dtype=object)
