@@ -7,21 +7,61 @@ from __future__ import annotations
 import json, os, re, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
+from typing import Callable
 import numpy as np
 import pandas as pd
 
 # %% auto #0
-__all__ = ['DATASETS', 'CIC_ALIASES', 'CIC_META', 'META_COLUMNS', 'CIC_TEMPORAL', 'CIC_TABULAR', 'CIC_CATEGORICAL', 'CIC_DROPPED',
-           'UNSW_RAW_COLUMNS', 'UNSW_ALIASES', 'UNSW_META', 'UNSW_TEMPORAL', 'UNSW_CATEGORICAL', 'UNSW_SHORTCUTS',
-           'UNSW_TABULAR', 'UNSW_DROPPED', 'PREPROCESSOR_VERSION', 'FILL_STRATEGIES', 'find_data_root',
-           'canonical_attack', 'detect_dataset', 'load_flows', 'FeatureSpec', 'feature_spec', 'make_demo_flows',
-           'deduplicate', 'split_flows', 'slog1p', 'Preprocessor']
+__all__ = ['DATASETS', 'CIC_ALIASES', 'CIC_META', 'META_COLUMNS', 'CIC_TEMPORAL', 'CIC_TABULAR', 'CIC_CATEGORICAL',
+           'CIC_SHORTCUTS', 'CIC_DROPPED', 'UNSW_RAW_COLUMNS', 'UNSW_ALIASES', 'UNSW_META', 'UNSW_TEMPORAL',
+           'UNSW_CATEGORICAL', 'UNSW_SHORTCUTS', 'UNSW_TABULAR', 'UNSW_DROPPED', 'CIC_NETFLOW_V5', 'CIC_IPFIX',
+           'UNSW_NETFLOW_V5', 'UNSW_IPFIX', 'PREPROCESSOR_VERSION', 'FILL_STRATEGIES', 'MISSING_STRATEGIES',
+           'DatasetInfo', 'register_dataset', 'dataset_info', 'find_data_root', 'canonical_attack', 'detect_dataset',
+           'make_demo_flows', 'load_flows', 'FeatureSpec', 'feature_spec', 'deduplicate', 'split_flows', 'slog1p',
+           'Preprocessor', 'apply_missing_strategy', 'load_splits']
+
+# %% ../nbs/00_data.ipynb #97d869d7
+@dataclass
+class DatasetInfo:
+    "Everything the project knows about one dataset; every per-dataset decision of the package reads it."
+    name: str                                 # the registry key, e.g. "cicids2017"
+    folder: str                               # its sub-folder of the data root
+    groups: dict                              # feature group -> numeric features in order (each expert reads one group)
+    categorical: list                         # categorical features
+    dropped: dict                             # column -> why it is never a feature
+    aliases: dict                             # other spellings -> canonical feature names
+    meta: dict                                # identifier columns -> metadata names (never features)
+    families: dict                            # normalised raw label -> attack family (`BENIGN` for benign traffic)
+    detect: Callable                          # set of stripped column names -> whether a table is of this dataset
+    tidy: Callable                            # (raw frame, labelled, attempted, report) -> canonical frame
+    shortcuts: dict = field(default_factory=dict)          # known label shortcuts, dropped unless `keep_shortcuts`
+    raw_columns: list = field(default_factory=list)        # column names of a header-less raw format, if any
+    raw_read_options: dict = field(default_factory=dict)   # extra `pd.read_csv` options for that raw format
+    int_categoricals: tuple = ()              # categorical features written as integers (e.g. IANA protocol numbers)
+    exporter_profiles: dict = field(default_factory=dict)  # flow exporter -> the canonical features it supplies
+    goals: dict = field(default_factory=dict)              # report goals, e.g. {"moe_minus_xgboost_f1_pt": -0.2}
+    demo: Callable | None = None              # (n, seed) -> synthetic flows with this schema, for tests without data
+    categorical_group: str = "tabular"        # the group whose experts read the categorical features
+    shortcut_group: str = "tabular"           # the group that takes the shortcuts when they are kept
+
+DATASETS: dict = {}
+
+def register_dataset(info: DatasetInfo) -> DatasetInfo:
+    "Add (or replace) `info` in `DATASETS`."
+    overlap = [c for g in info.groups.values() for c in g if c in info.categorical or c in info.dropped]
+    if overlap: raise ValueError(f"{info.name}: features both in a group and categorical/dropped: {overlap}")
+    DATASETS[info.name] = info
+    return info
+
+def dataset_info(name: str) -> DatasetInfo:
+    "The registry record of dataset `name`, with a clear error for an unknown one."
+    if name not in DATASETS: raise ValueError(f"unknown dataset {name!r}; known: {sorted(DATASETS)}")
+    return DATASETS[name]
 
 # %% ../nbs/00_data.ipynb #fa964787
-DATASETS = {"cicids2017": "cicids2017", "unsw-nb15": "unsw-nb15"}
-
 def find_data_root(path=None) -> Path | None:
-    "The data root (a folder holding `cicids2017/`, `unsw-nb15/`...): `path` > `$MOE_IDS_DATA` > `data/` > `../shared/data`, else None."
+    """The data root (a folder holding `cicids2017/`, `unsw-nb15/`...): `path` > `$MOE_IDS_DATA` > `data/` >
+    `../shared/data`, else None."""
     cands = [path, os.environ.get("MOE_IDS_DATA")] if path is not None else [os.environ.get("MOE_IDS_DATA")]
     if path is None:
         here = Path.cwd()
@@ -32,7 +72,7 @@ def find_data_root(path=None) -> Path | None:
         c = Path(c)
         if path is not None and c == Path(path) and not c.exists():
             raise FileNotFoundError(f"data root {c} does not exist")
-        if c.is_dir() and any((c/d).is_dir() for d in DATASETS.values()): return c
+        if c.is_dir() and any((c/d.folder).is_dir() for d in DATASETS.values()): return c
     return None
 
 # %% ../nbs/00_data.ipynb #c6e3f187
@@ -49,49 +89,72 @@ CIC_ALIASES = {
     "FWD Init Win Bytes": "Init_Win_bytes_forward", "Bwd Init Win Bytes": "Init_Win_bytes_backward",
     "Fwd Act Data Pkts": "act_data_pkt_fwd", "Fwd Seg Size Min": "min_seg_size_forward",
     "CWE Flag Count": "CWR Flag Count",  # the original extractor's typo for the CWR flag
+    # the abbreviations of CICFlowMeter 4 (CSE-CIC-IDS2018) and the `cicflowmeter` package
+    "Tot Fwd Pkts": "Total Fwd Packets", "Tot Bwd Pkts": "Total Backward Packets",
+    "TotLen Fwd Pkts": "Total Length of Fwd Packets", "TotLen Bwd Pkts": "Total Length of Bwd Packets",
+    **{f"{d} Pkt Len {s}": f"{d} Packet Length {s}" for d in ("Fwd", "Bwd") for s in ("Max", "Min", "Mean", "Std")},
+    "Flow Byts/s": "Flow Bytes/s", "Flow Pkts/s": "Flow Packets/s", "Fwd IAT Tot": "Fwd IAT Total",
+    "Bwd IAT Tot": "Bwd IAT Total", "Fwd Header Len": "Fwd Header Length", "Bwd Header Len": "Bwd Header Length",
+    "Fwd Pkts/s": "Fwd Packets/s", "Bwd Pkts/s": "Bwd Packets/s", "Pkt Len Min": "Min Packet Length",
+    "Pkt Len Max": "Max Packet Length", "Pkt Len Mean": "Packet Length Mean", "Pkt Len Std": "Packet Length Std",
+    "Pkt Len Var": "Packet Length Variance", "Pkt Len Variance": "Packet Length Variance",
+    **{f"{f} Flag Cnt": f"{f} Flag Count" for f in ("FIN", "SYN", "RST", "PSH", "ACK", "URG", "CWR", "ECE")},
+    "CWE Flag Cnt": "CWR Flag Count", "Pkt Size Avg": "Average Packet Size", "Avg Packet Size": "Average Packet Size",
+    "Fwd Seg Size Avg": "Avg Fwd Segment Size", "Bwd Seg Size Avg": "Avg Bwd Segment Size",
+    "Fwd Byts/b Avg": "Fwd Avg Bytes/Bulk", "Fwd Pkts/b Avg": "Fwd Avg Packets/Bulk", "Fwd Blk Rate Avg": "Fwd Avg Bulk Rate",
+    "Bwd Byts/b Avg": "Bwd Avg Bytes/Bulk", "Bwd Pkts/b Avg": "Bwd Avg Packets/Bulk", "Bwd Blk Rate Avg": "Bwd Avg Bulk Rate",
+    "Subflow Fwd Pkts": "Subflow Fwd Packets", "Subflow Fwd Byts": "Subflow Fwd Bytes",
+    "Subflow Bwd Pkts": "Subflow Bwd Packets", "Subflow Bwd Byts": "Subflow Bwd Bytes",
+    "Init Fwd Win Byts": "Init_Win_bytes_forward", "Init Bwd Win Byts": "Init_Win_bytes_backward",
 }
 # Identifier columns become metadata (never features).
 CIC_META = {"id": "row_id", "Flow ID": "flow_id", "Src IP": "src_ip", "Source IP": "src_ip", "Src Port": "src_port",
             "Source Port": "src_port", "Dst IP": "dst_ip", "Destination IP": "dst_ip", "Dst Port": "dst_port",
             "Destination Port": "dst_port", "Timestamp": "timestamp"}
-META_COLUMNS = ["row_id", "flow_id", "src_ip", "src_port", "dst_ip", "dst_port", "timestamp", "stime", "ltime", "source_file"]
+META_COLUMNS = ["row_id", "flow_id", "src_ip", "src_port", "dst_ip", "dst_port", "timestamp", "stime", "ltime",
+                "source_file"]
 
-# Timing features, ordered so related statistics sit side by side (the temporal expert's 1D convolution reads them in this order).
+# Timing features, ordered so related statistics sit side by side (the temporal expert's convolution reads this order).
 CIC_TEMPORAL = ["Flow Duration", "Flow Bytes/s", "Flow Packets/s",
                 *[f"Flow IAT {s}" for s in ("Mean", "Std", "Max", "Min")],
                 "Fwd IAT Total", *[f"Fwd IAT {s}" for s in ("Mean", "Std", "Max", "Min")],
                 "Bwd IAT Total", *[f"Bwd IAT {s}" for s in ("Mean", "Std", "Max", "Min")],
-                *[f"Active {s}" for s in ("Mean", "Std", "Max", "Min")], *[f"Idle {s}" for s in ("Mean", "Std", "Max", "Min")]]
+                *[f"Active {s}" for s in ("Mean", "Std", "Max", "Min")],
+                *[f"Idle {s}" for s in ("Mean", "Std", "Max", "Min")]]
 CIC_TABULAR = [
     "Total Fwd Packets", "Total Backward Packets", "Total Length of Fwd Packets", "Total Length of Bwd Packets",
     "Fwd Packet Length Max", "Fwd Packet Length Min", "Fwd Packet Length Mean", "Fwd Packet Length Std",
     "Bwd Packet Length Max", "Bwd Packet Length Min", "Bwd Packet Length Mean", "Bwd Packet Length Std",
-    "Fwd PSH Flags", "Fwd RST Flags", "Bwd RST Flags", "Fwd Header Length", "Bwd Header Length", "Fwd Packets/s", "Bwd Packets/s",
-    "Min Packet Length", "Max Packet Length", "Packet Length Mean", "Packet Length Std", "Packet Length Variance",
-    "FIN Flag Count", "SYN Flag Count", "RST Flag Count", "PSH Flag Count", "ACK Flag Count", "URG Flag Count", "CWR Flag Count",
-    "ECE Flag Count", "Down/Up Ratio", "Average Packet Size", "Avg Fwd Segment Size", "Avg Bwd Segment Size",
+    "Fwd PSH Flags", "Fwd RST Flags", "Bwd RST Flags", "Fwd Header Length", "Bwd Header Length", "Fwd Packets/s",
+    "Bwd Packets/s", "Min Packet Length", "Max Packet Length", "Packet Length Mean", "Packet Length Std",
+    "Packet Length Variance", "FIN Flag Count", "SYN Flag Count", "RST Flag Count", "PSH Flag Count", "ACK Flag Count",
+    "URG Flag Count", "CWR Flag Count", "ECE Flag Count", "Down/Up Ratio", "Average Packet Size", "Avg Fwd Segment Size", "Avg Bwd Segment Size",
     "Subflow Fwd Packets", "Subflow Fwd Bytes", "Subflow Bwd Packets", "Subflow Bwd Bytes",
     "Init_Win_bytes_forward", "Init_Win_bytes_backward", "act_data_pkt_fwd", "min_seg_size_forward",
     "ICMP Code", "ICMP Type", "Total TCP Flow Time"]
 CIC_CATEGORICAL = ["Protocol"]
 _CIC_CONSTANT = ["Bwd PSH Flags", "Fwd URG Flags", "Bwd URG Flags", "Fwd Avg Bytes/Bulk", "Fwd Avg Packets/Bulk",
                  "Fwd Avg Bulk Rate", "Bwd Avg Bytes/Bulk", "Bwd Avg Packets/Bulk", "Bwd Avg Bulk Rate"]
-CIC_DROPPED = {"Destination Port": "label shortcut: attack tools hit fixed ports (kept as metadata `dst_port`)",
-               "Fwd Header Length.1": "duplicate of `Fwd Header Length` in the original CSVs",
+CIC_SHORTCUTS = {"dst_port": "label shortcut: attack tools hit fixed destination ports (kept as metadata)"}
+CIC_DROPPED = {"Fwd Header Length.1": "duplicate of `Fwd Header Length` in the original CSVs",
                **{c: "constant over the whole CICIDS2017 release (a CICFlowMeter-2017 bug)" for c in _CIC_CONSTANT},
                "Attempted Category": "label information (improved release), not a flow feature"}
 
 # %% ../nbs/00_data.ipynb #d654e671
 # UNSW-NB15: the 45-column partition names are canonical; the raw 4-file format (no header, 49 columns) uses the official
 # feature list (NUSW-NB15_features.csv), mapped here onto the partition names.
-UNSW_RAW_COLUMNS = ["srcip", "sport", "dstip", "dsport", "proto", "state", "dur", "sbytes", "dbytes", "sttl", "dttl", "sloss", "dloss",
-    "service", "Sload", "Dload", "Spkts", "Dpkts", "swin", "dwin", "stcpb", "dtcpb", "smeansz", "dmeansz", "trans_depth", "res_bdy_len",
-    "Sjit", "Djit", "Stime", "Ltime", "Sintpkt", "Dintpkt", "tcprtt", "synack", "ackdat", "is_sm_ips_ports", "ct_state_ttl",
-    "ct_flw_http_mthd", "is_ftp_login", "ct_ftp_cmd", "ct_srv_src", "ct_srv_dst", "ct_dst_ltm", "ct_src_ltm", "ct_src_dport_ltm",
-    "ct_dst_sport_ltm", "ct_dst_src_ltm", "attack_cat", "Label"]
-UNSW_ALIASES = {"Sload": "sload", "Dload": "dload", "Spkts": "spkts", "Dpkts": "dpkts", "smeansz": "smean", "dmeansz": "dmean",
-                "res_bdy_len": "response_body_len", "Sjit": "sjit", "Djit": "djit", "Sintpkt": "sinpkt", "Dintpkt": "dinpkt",
-                "ct_src_ ltm": "ct_src_ltm", "Label": "label"}
+UNSW_RAW_COLUMNS = [
+    "srcip", "sport", "dstip", "dsport", "proto", "state", "dur", "sbytes", "dbytes", "sttl", "dttl", "sloss", "dloss",
+    "service", "Sload", "Dload", "Spkts", "Dpkts", "swin", "dwin", "stcpb", "dtcpb", "smeansz", "dmeansz", "trans_depth",
+    "res_bdy_len", "Sjit", "Djit", "Stime", "Ltime", "Sintpkt", "Dintpkt", "tcprtt", "synack", "ackdat", "is_sm_ips_ports",
+    "ct_state_ttl", "ct_flw_http_mthd", "is_ftp_login", "ct_ftp_cmd", "ct_srv_src", "ct_srv_dst", "ct_dst_ltm", "ct_src_ltm",
+    "ct_src_dport_ltm", "ct_dst_sport_ltm", "ct_dst_src_ltm", "attack_cat", "Label"]
+UNSW_ALIASES = {"Sload": "sload", "Dload": "dload", "Spkts": "spkts", "Dpkts": "dpkts", "smeansz": "smean",
+                "dmeansz": "dmean", "res_bdy_len": "response_body_len", "Sjit": "sjit", "Djit": "djit", "Sintpkt": "sinpkt",
+                "Dintpkt": "dinpkt", "ct_src_ ltm": "ct_src_ltm", "Label": "label",
+                # other writers' spellings
+                "protocol": "proto", "duration": "dur", "src_pkts": "spkts", "dst_pkts": "dpkts", "src_bytes": "sbytes",
+                "dst_bytes": "dbytes"}
 UNSW_META = {"id": "row_id", "srcip": "src_ip", "sport": "src_port", "dstip": "dst_ip", "dsport": "dst_port",
              "Stime": "stime", "Ltime": "ltime"}
 UNSW_TEMPORAL = ["dur", "rate", "sload", "dload", "sinpkt", "dinpkt", "sjit", "djit", "tcprtt", "synack", "ackdat"]
@@ -105,6 +168,22 @@ UNSW_TABULAR = ["spkts", "dpkts", "sbytes", "dbytes", "sloss", "dloss", "swin", 
 UNSW_DROPPED = {"stcpb": "TCP initial sequence number: random per connection, an identifier rather than behaviour",
                 "dtcpb": "TCP initial sequence number: random per connection, an identifier rather than behaviour"}
 
+# %% ../nbs/00_data.ipynb #7d8d1a68
+CIC_NETFLOW_V5 = [
+    "Total Fwd Packets", "Total Backward Packets", "Total Length of Fwd Packets", "Total Length of Bwd Packets",
+    "Flow Duration", "Protocol",
+    # exact functions of the above
+    "Flow Bytes/s", "Flow Packets/s", "Fwd Packets/s", "Bwd Packets/s", "Fwd Packet Length Mean", "Bwd Packet Length Mean",
+    "Avg Fwd Segment Size", "Avg Bwd Segment Size", "Average Packet Size", "Packet Length Mean", "Down/Up Ratio",
+    # tcp_flags (per-direction OR)
+    "FIN Flag Count", "SYN Flag Count", "RST Flag Count", "PSH Flag Count", "ACK Flag Count", "URG Flag Count",
+    "CWR Flag Count", "ECE Flag Count", "Fwd PSH Flags", "Fwd RST Flags", "Bwd RST Flags"]
+CIC_IPFIX = CIC_NETFLOW_V5 + ["Fwd Packet Length Min", "Fwd Packet Length Max", "Bwd Packet Length Min",
+                              "Bwd Packet Length Max", "Min Packet Length", "Max Packet Length", "ICMP Type", "ICMP Code"]
+UNSW_NETFLOW_V5 = ["spkts", "dpkts", "sbytes", "dbytes", "dur", "proto", "service", "rate", "sload", "dload", "smean",
+                   "dmean"]
+UNSW_IPFIX = UNSW_NETFLOW_V5 + ["state"]
+
 # %% ../nbs/00_data.ipynb #bda2f6b8
 _CIC_FAMILIES = {"benign": "BENIGN", "ddos": "DDoS", "dos hulk": "DoS Hulk", "dos goldeneye": "DoS GoldenEye",
     "dos slowloris": "DoS Slowloris", "dos slowhttptest": "DoS Slowhttptest", "ftp-patator": "FTP-Patator",
@@ -114,19 +193,17 @@ _CIC_FAMILIES = {"benign": "BENIGN", "ddos": "DDoS", "dos hulk": "DoS Hulk", "do
     "web attack - sql injection": "Web Attack - SQL Injection",
     # the grouped labels of some public re-distributions
     "dos": "DoS", "bruteforce": "Brute Force", "webattack": "Web Attack"}
-_UNSW_FAMILIES = {"normal": "BENIGN", "": "BENIGN", "backdoors": "Backdoor", "backdoor": "Backdoor", "analysis": "Analysis",
-    "dos": "DoS", "exploits": "Exploits", "fuzzers": "Fuzzers", "generic": "Generic", "reconnaissance": "Reconnaissance",
+_UNSW_FAMILIES = {"normal": "BENIGN", "": "BENIGN", "backdoors": "Backdoor", "backdoor": "Backdoor",
+    "analysis": "Analysis", "dos": "DoS", "exploits": "Exploits", "fuzzers": "Fuzzers", "generic": "Generic", "reconnaissance": "Reconnaissance",
     "shellcode": "Shellcode", "worms": "Worms"}
 
 def canonical_attack(label: str, dataset: str = "cicids2017") -> str:
-    "Canonical attack-family name for a raw label of `dataset` (benign traffic is always `BENIGN`); unknown labels raise."
+    """Canonical attack-family name for a raw label of `dataset` (benign traffic is always `BENIGN`; an "- Attempted"
+    suffix is ignored); unknown labels raise."""
+    fams = dataset_info(dataset).families
     s = "" if label is None or (isinstance(label, float) and np.isnan(label)) else str(label)
     key = re.sub(r"\s+", " ", s.replace("\u2013", "-").replace("\x96", "-").replace("\ufffd", "-")).strip().lower()
-    if dataset == "cicids2017":
-        key = re.sub(r"\s*-\s*attempted$", "", key)
-        fams = _CIC_FAMILIES
-    elif dataset == "unsw-nb15": fams = _UNSW_FAMILIES
-    else: raise ValueError(f"unknown dataset {dataset!r}; known: {sorted(DATASETS)}")
+    key = re.sub(r"\s*-\s*attempted$", "", key)
     if key not in fams: raise ValueError(f"unknown {dataset} label {label!r}; known: {sorted(set(fams.values()))}")
     return fams[key]
 
@@ -140,17 +217,18 @@ def _read_table(f: Path) -> pd.DataFrame:
     opts = dict(low_memory=False, encoding="utf-8-sig", encoding_errors="replace", skipinitialspace=False)
     head = pd.read_csv(f, nrows=5, header=None, dtype=str, **opts)
     first = [str(c).strip() for c in head.iloc[0]]
-    if len(first) == len(UNSW_RAW_COLUMNS) and re.match(r"^\d+\.\d+\.\d+\.\d+$", first[0]):
-        return pd.read_csv(f, header=None, names=UNSW_RAW_COLUMNS, dtype={1: str, 3: str, 47: str}, **opts)
+    for info in DATASETS.values():   # a header-less raw format starts with an IP address
+        if len(first) == len(info.raw_columns) and re.match(r"^\d+\.\d+\.\d+\.\d+$", first[0]):
+            return pd.read_csv(f, header=None, names=info.raw_columns, **info.raw_read_options, **opts)
     return pd.read_csv(f, **opts)
 
 def detect_dataset(columns) -> str:
     "Which dataset a table with these column names comes from; a clear `ValueError` when none fits."
     cols = {str(c).strip() for c in columns}
-    if {"attack_cat", "sbytes"} <= cols or {"sbytes", "dbytes", "proto"} <= cols: return "unsw-nb15"
-    if "Flow Duration" in cols or ("Flow IAT Mean" in cols and "Flow Bytes/s" in cols): return "cicids2017"
-    raise ValueError("unknown flow-table format. Known: CICIDS2017 original (MachineLearningCVE / TrafficLabelling), CICIDS2017 "
-                     "improved (Engelen et al.), UNSW-NB15 partition (45 columns) and raw (49 columns, no header). "
+    for name, info in DATASETS.items():
+        if info.detect(cols): return name
+    raise ValueError(f"unknown flow-table format: none of the registered datasets {sorted(DATASETS)} has these columns "
+                     "(CICIDS2017 original or improved extraction, UNSW-NB15 partition or raw files). "
                      f"Columns found: {sorted(cols)[:60]}")
 
 def _coerce_numeric(df: pd.DataFrame, cols, report: dict) -> None:
@@ -187,17 +265,21 @@ def _tidy_cicids(df: pd.DataFrame, labelled: bool, attempted: str, report: dict)
     df = df.rename(columns=lambda c: str(c).strip()).rename(columns={**CIC_META, **CIC_ALIASES})
     if "Fwd Header Length.1" in df: df = df.drop(columns="Fwd Header Length.1")
     if labelled:
-        if "Label" not in df: raise ValueError(f"labelled CICIDS2017 table without a `Label` column; columns: {list(df.columns)[:20]}...")
+        if "Label" not in df:
+            raise ValueError(f"labelled CICIDS2017 table without a `Label` column; columns: {list(df.columns)[:20]}...")
         raw = df.pop("Label").astype("string").fillna("")
         att = raw.str.contains(r"attempted\s*$", case=False, regex=True)
         if "Attempted Category" in df:
-            att |= pd.to_numeric(df["Attempted Category"], errors="coerce").fillna(-1).ne(-1) & raw.str.upper().ne("BENIGN")
+            category = pd.to_numeric(df["Attempted Category"], errors="coerce").fillna(-1)
+            att |= category.ne(-1) & raw.str.upper().ne("BENIGN")
         fam = raw.map(lambda v: canonical_attack(v, "cicids2017"))
         report["attempted"] = int(att.sum())
         if attempted == "benign": fam = fam.mask(att, "BENIGN")
-        elif attempted == "drop": df, fam = df[~att], fam[~att]
+        elif attempted == "drop":
+            df, fam = df[~att], fam[~att]
         elif attempted != "keep": raise ValueError(f"attempted must be 'benign', 'drop' or 'keep', not {attempted!r}")
-        if attempted == "drop": report["dropped_attempted"] = int(att.sum())
+        if attempted == "drop":
+            report["dropped_attempted"] = int(att.sum())
         df = df.assign(attack=fam.astype(str).to_numpy(), label=(fam != "BENIGN").astype("int64").to_numpy())
     df = df.drop(columns=[c for c in ["Attempted Category"] if c in df])
     if "Protocol" in df:
@@ -209,15 +291,16 @@ def _tidy_cicids(df: pd.DataFrame, labelled: bool, attempted: str, report: dict)
     _coerce_numeric(df, [c for c in df.columns if c not in skip], report)
     return df
 
-def _tidy_unsw(df: pd.DataFrame, labelled: bool, report: dict) -> pd.DataFrame:
-    "Canonical UNSW-NB15 frame from the partition or the raw format: partition names, `label`/`attack`."
+def _tidy_unsw(df: pd.DataFrame, labelled: bool, attempted: str, report: dict) -> pd.DataFrame:
+    "Canonical UNSW-NB15 frame from the partition or the raw format: partition names, `label`/`attack` (no attempted flows)."
     df = df.rename(columns=lambda c: str(c).strip().lstrip("\ufeff")).rename(columns={**UNSW_META, **UNSW_ALIASES})
     if labelled:
         if "label" not in df and "attack_cat" not in df:
             raise ValueError(f"labelled UNSW-NB15 table without `label`/`attack_cat`; columns: {list(df.columns)[:20]}...")
         cat = df.pop("attack_cat").astype("string").fillna("") if "attack_cat" in df else None
         lab = pd.to_numeric(df.pop("label"), errors="coerce") if "label" in df else None
-        fam = cat.map(lambda v: canonical_attack(v, "unsw-nb15")) if cat is not None else lab.map({0: "BENIGN", 1: "Attack"})
+        if cat is not None: fam = cat.map(lambda v: canonical_attack(v, "unsw-nb15"))
+        else: fam = lab.map({0: "BENIGN", 1: "Attack"})
         if lab is None: lab = (fam != "BENIGN").astype("int64")
         if lab.isna().any(): raise ValueError(f"{int(lab.isna().sum())} rows have a non-numeric `label`")
         disagree = int(((fam != "BENIGN").astype(int) != lab.astype(int)).sum())
@@ -230,77 +313,6 @@ def _tidy_unsw(df: pd.DataFrame, labelled: bool, report: dict) -> pd.DataFrame:
     skip = set(META_COLUMNS) | {"label", "attack", *UNSW_CATEGORICAL}
     _coerce_numeric(df, [c for c in df.columns if c not in skip], report)
     return df
-
-def load_flows(path, dataset: str | None = None, attempted: str = "benign", labelled: bool = True) -> pd.DataFrame:
-    """Load labelled flows from a file or a folder of `.csv`, `.csv.gz`, `.parquet` files into the canonical schema.
-    `attempted` (improved CICIDS2017): 'benign' (default, the dataset authors' advice), 'drop' or 'keep' as an attack.
-    The returned frame's `attrs['load_report']` says what was read, converted and dropped."""
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f"no such file or folder: {path}")
-    files = sorted(f for f in path.iterdir() if f.name.endswith(_SUFFIXES)) if path.is_dir() else [path]
-    if path.is_file() and not path.name.endswith(_SUFFIXES):
-        raise ValueError(f"unsupported file type {path.name!r}; known: {', '.join(_SUFFIXES)}")
-    frames, report = [], {"files": {}, "skipped_files": {}}
-    for f in files:
-        raw = _read_table(f)
-        try: ds = detect_dataset(raw.columns)
-        except ValueError as e:
-            if path.is_file(): raise
-            report["skipped_files"][f.name] = "not a flow table"; continue
-        if dataset is not None and ds != dataset:
-            raise ValueError(f"{f.name} looks like {ds}, but dataset={dataset!r} was asked for")
-        rep = {}
-        df = _tidy_cicids(raw, labelled, attempted, rep) if ds == "cicids2017" else _tidy_unsw(raw, labelled, rep)
-        df["source_file"] = f.name
-        report["files"][f.name] = {"dataset": ds, "rows_read": len(raw), "rows_kept": len(df), **rep}
-        frames.append((ds, df))
-    if not frames: raise ValueError(f"no flow table found in {path}; files there: {[f.name for f in files]}")
-    kinds = {d for d, _ in frames}
-    if len(kinds) > 1: raise ValueError(f"{path} mixes datasets {sorted(kinds)}; load them separately")
-    out = pd.concat([d for _, d in frames], ignore_index=True)
-    report.update(dataset=kinds.pop(), rows=len(out))
-    out.attrs["load_report"] = report
-    out.attrs["dataset"] = report["dataset"]
-    return out
-
-# %% ../nbs/00_data.ipynb #b3586813
-@dataclass
-class FeatureSpec:
-    "Which columns each expert sees, and which columns were dropped and why."
-    dataset: str
-    tabular: list
-    temporal: list
-    categorical: list
-    dropped: dict = field(default_factory=dict)
-
-    @property
-    def features(self) -> list: return [*self.tabular, *self.temporal, *self.categorical]
-    @property
-    def numeric(self) -> list: return [*self.tabular, *self.temporal]
-    def to_dict(self) -> dict: return asdict(self)
-    @classmethod
-    def from_dict(cls, d: dict) -> "FeatureSpec": return cls(**{k: d[k] for k in ("dataset", "tabular", "temporal", "categorical", "dropped")})
-    def __repr__(self):
-        return (f"FeatureSpec({self.dataset!r}: {len(self.tabular)} tabular, {len(self.temporal)} temporal, "
-                f"{len(self.categorical)} categorical, {len(self.dropped)} dropped)")
-
-def feature_spec(dataset: str, df: pd.DataFrame | None = None, keep_shortcuts: bool = False, keep_dst_port: bool = False) -> FeatureSpec:
-    """Feature groups of `dataset`. With a (training) `df`, features constant in it are dropped too, with the reason.
-    `keep_shortcuts` keeps UNSW's TTL features; `keep_dst_port` keeps CICIDS's destination port (both known label shortcuts)."""
-    if dataset == "cicids2017":
-        tab, temp, cat, dropped = list(CIC_TABULAR), list(CIC_TEMPORAL), list(CIC_CATEGORICAL), dict(CIC_DROPPED)
-        if keep_dst_port: tab.append("dst_port"); dropped.pop("Destination Port")
-    elif dataset == "unsw-nb15":
-        tab, temp, cat, dropped = list(UNSW_TABULAR), list(UNSW_TEMPORAL), list(UNSW_CATEGORICAL), dict(UNSW_DROPPED)
-        if keep_shortcuts: tab += list(UNSW_SHORTCUTS)
-        else: dropped.update(UNSW_SHORTCUTS)
-    else: raise ValueError(f"unknown dataset {dataset!r}; known: {sorted(DATASETS)}")
-    if df is not None:
-        for c in [*tab, *temp, *cat]:
-            if c not in df: dropped[c] = "absent from the training data"
-            elif df[c].nunique(dropna=True) <= 1: dropped[c] = "constant in the training data"
-        tab, temp, cat = ([c for c in g if c not in dropped] for g in (tab, temp, cat))
-    return FeatureSpec(dataset, tab, temp, cat, dropped)
 
 # %% ../nbs/00_data.ipynb #b0d55edf
 _DEMO_FAMILIES = {"BENIGN": 0.5, "DDoS": 0.15, "PortScan": 0.15, "DoS Slowloris": 0.1, "SSH-Patator": 0.1}
@@ -322,6 +334,110 @@ def make_demo_flows(n: int = 2000, seed: int = 0) -> pd.DataFrame:
     df.attrs["dataset"] = "cicids2017"
     df.attrs["synthetic"] = True
     return df
+
+# %% ../nbs/00_data.ipynb #0b547f57
+register_dataset(DatasetInfo(
+    name="cicids2017", folder="cicids2017", groups={"tabular": CIC_TABULAR, "temporal": CIC_TEMPORAL},
+    categorical=CIC_CATEGORICAL, dropped=CIC_DROPPED, shortcuts=CIC_SHORTCUTS, aliases=CIC_ALIASES, meta=CIC_META,
+    families=_CIC_FAMILIES, detect=lambda cols: "Flow Duration" in cols or {"Flow IAT Mean", "Flow Bytes/s"} <= cols,
+    tidy=_tidy_cicids, int_categoricals=("Protocol",), demo=make_demo_flows,
+    exporter_profiles={"netflow_v5": CIC_NETFLOW_V5, "ipfix": CIC_IPFIX}, goals={"moe_minus_xgboost_f1_pt": -0.2}))
+
+# %% ../nbs/00_data.ipynb #fc0bc786
+register_dataset(DatasetInfo(
+    name="unsw-nb15", folder="unsw-nb15", groups={"tabular": UNSW_TABULAR, "temporal": UNSW_TEMPORAL},
+    categorical=UNSW_CATEGORICAL, dropped=UNSW_DROPPED, shortcuts=UNSW_SHORTCUTS, aliases=UNSW_ALIASES, meta=UNSW_META,
+    families=_UNSW_FAMILIES, detect=lambda cols: {"attack_cat", "sbytes"} <= cols or {"sbytes", "dbytes", "proto"} <= cols,
+    tidy=_tidy_unsw, raw_columns=UNSW_RAW_COLUMNS, raw_read_options=dict(dtype={1: str, 3: str, 47: str}),
+    exporter_profiles={"netflow_v5": UNSW_NETFLOW_V5, "ipfix": UNSW_IPFIX}, goals={"moe_minus_xgboost_f1_pt": -0.5}))
+
+# %% ../nbs/00_data.ipynb #c021b105
+def load_flows(path, dataset: str | None = None, attempted: str = "benign", labelled: bool = True) -> pd.DataFrame:
+    """Load labelled flows from a file or a folder of `.csv`, `.csv.gz`, `.parquet` files into the canonical schema.
+    `attempted` (improved CICIDS2017): 'benign' (default, the dataset authors' advice), 'drop' or 'keep' as an attack.
+    The returned frame's `attrs['load_report']` says what was read, converted and dropped."""
+    path = Path(path)
+    if not path.exists(): raise FileNotFoundError(f"no such file or folder: {path}")
+    files = sorted(f for f in path.iterdir() if f.name.endswith(_SUFFIXES)) if path.is_dir() else [path]
+    if path.is_file() and not path.name.endswith(_SUFFIXES):
+        raise ValueError(f"unsupported file type {path.name!r}; known: {', '.join(_SUFFIXES)}")
+    frames, report = [], {"files": {}, "skipped_files": {}}
+    for f in files:
+        raw = _read_table(f)
+        try: ds = detect_dataset(raw.columns)
+        except ValueError:
+            if path.is_file(): raise
+            report["skipped_files"][f.name] = "not a flow table"
+            continue
+        if dataset is not None and ds != dataset:
+            raise ValueError(f"{f.name} looks like {ds}, but dataset={dataset!r} was asked for")
+        rep = {}
+        df = DATASETS[ds].tidy(raw, labelled, attempted, rep)
+        df["source_file"] = f.name
+        report["files"][f.name] = {"dataset": ds, "rows_read": len(raw), "rows_kept": len(df), **rep}
+        frames.append((ds, df))
+    if not frames: raise ValueError(f"no flow table found in {path}; files there: {[f.name for f in files]}")
+    kinds = {d for d, _ in frames}
+    if len(kinds) > 1: raise ValueError(f"{path} mixes datasets {sorted(kinds)}; load them separately")
+    out = pd.concat([d for _, d in frames], ignore_index=True)
+    report.update(dataset=kinds.pop(), rows=len(out))
+    out.attrs["load_report"] = report
+    out.attrs["dataset"] = report["dataset"]
+    return out
+
+# %% ../nbs/00_data.ipynb #b3586813
+@dataclass
+class FeatureSpec:
+    "The features of each group (each expert reads one group), the categorical features, and what was dropped and why."
+    dataset: str
+    groups: dict                               # group name -> numeric features, in order
+    categorical: list
+    dropped: dict = field(default_factory=dict)
+    categorical_group: str = "tabular"         # the group whose experts also read the categorical features
+
+    @property
+    def numeric(self) -> list:
+        "Every numeric feature, group after group."
+        return [c for cols in self.groups.values() for c in cols]
+
+    @property
+    def features(self) -> list:
+        "Every feature: the numeric ones, then the categorical ones."
+        return [*self.numeric, *self.categorical]
+
+    def group_features(self, group: str) -> list:
+        "The features an expert of `group` reads (the categorical ones join `categorical_group`)."
+        return [*self.groups[group], *(self.categorical if group == self.categorical_group else [])]
+
+    def to_dict(self) -> dict: return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "FeatureSpec":
+        "The spec `to_dict` wrote (also the `tabular`/`temporal` form of checkpoint format 1)."
+        groups = d["groups"] if "groups" in d else {"tabular": d["tabular"], "temporal": d["temporal"]}
+        return cls(d["dataset"], dict(groups), list(d["categorical"]), dict(d.get("dropped", {})),
+                   d.get("categorical_group", "tabular"))
+
+    def __repr__(self):
+        sizes = ", ".join(f"{len(v)} {g}" for g, v in self.groups.items())
+        return f"FeatureSpec({self.dataset!r}: {sizes}, {len(self.categorical)} categorical, {len(self.dropped)} dropped)"
+
+# %% ../nbs/00_data.ipynb #195d6409
+def feature_spec(dataset: str, df: pd.DataFrame | None = None, keep_shortcuts: bool = False) -> FeatureSpec:
+    """Feature groups of `dataset` (from its `DATASETS` record). With a (training) `df`, features absent or constant in it
+    are dropped too, with the reason. `keep_shortcuts` keeps the dataset's known label shortcuts as features."""
+    info = dataset_info(dataset)
+    groups = {g: list(cols) for g, cols in info.groups.items()}
+    cat, dropped = list(info.categorical), dict(info.dropped)
+    if keep_shortcuts: groups[info.shortcut_group] += list(info.shortcuts)
+    else: dropped.update(info.shortcuts)
+    if df is not None:
+        for c in [*(c for cols in groups.values() for c in cols), *cat]:
+            if c not in df: dropped[c] = "absent from the training data"
+            elif df[c].nunique(dropna=True) <= 1: dropped[c] = "constant in the training data"
+        groups = {g: [c for c in cols if c not in dropped] for g, cols in groups.items()}
+        cat = [c for c in cat if c not in dropped]
+    return FeatureSpec(dataset, groups, cat, dropped, info.categorical_group)
 
 # %% ../nbs/00_data.ipynb #35bd352c
 def _spec_of(df: pd.DataFrame, spec: FeatureSpec | None) -> FeatureSpec:
@@ -368,8 +484,6 @@ def _stratified_parts(attack: pd.Series, fracs, seed: int) -> np.ndarray:
         part[idx[n - n_test:]] = 2
         part[idx[n - n_test - n_val:n - n_test]] = 1
     return part
-
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 def split_flows(df: pd.DataFrame, protocol: str = "random", seed: int = 0, spec: FeatureSpec | None = None,
                 val_frac: float = 0.15, test_frac: float = 0.15, leave_out: str | None = None, test_df: pd.DataFrame | None = None,
@@ -428,12 +542,25 @@ def slog1p(x):
     "Signed log1p: sign(x) * log(1 + |x|), a monotone squash for heavy-tailed counts and rates (negative values allowed)."
     return np.sign(x) * np.log1p(np.abs(x))
 
+# %% ../nbs/00_data.ipynb #c9412944
+def _numeric_column(df: pd.DataFrame, c: str) -> np.ndarray:
+    "Column `c` as float64 (absent -> all NaN, inf -> NaN, non-numbers -> NaN)."
+    if c not in df: return np.full(len(df), np.nan)
+    v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.where(np.isinf(v), np.nan, v)
+
+def _cat_column(df: pd.DataFrame, c: str) -> np.ndarray:
+    "Column `c` as stripped strings ('' = missing), vectorised."
+    if c not in df: return np.full(len(df), "", dtype=object)
+    return df[c].astype("string").str.strip().fillna("").to_numpy(dtype=object)
+
+# %% ../nbs/00_data.ipynb #5b931b86
 PREPROCESSOR_VERSION = 1
 FILL_STRATEGIES = ("zero", "mean", "median")
 
 class Preprocessor:
-    """Train-only preprocessing: inf -> missing, signed log1p on heavy-tailed features, standardisation, categorical vocabularies
-    with an unknown bucket (index 0), availability masks. Saved as JSON, never pickle."""
+    """Train-only preprocessing: inf -> missing, signed log1p on heavy-tailed features, standardisation, categorical
+    vocabularies with an unknown bucket (index 0), availability masks. Saved as JSON, never pickle."""
     def __init__(self, spec: FeatureSpec, clip: float = 10.0):
         self.spec, self.clip, self.stats, self.vocab = spec, clip, None, None
 
@@ -453,12 +580,14 @@ class Preprocessor:
         return self
 
     def _check(self):
-        if self.stats is None: raise RuntimeError("Preprocessor is not fitted: call .fit(train_df) or Preprocessor.load(path)")
+        if self.stats is None:
+            raise RuntimeError("Preprocessor is not fitted: call .fit(train_df) or Preprocessor.load(path)")
 
     @property
     def cat_cardinalities(self) -> list:
         "Number of embedding rows per categorical feature (the vocabulary plus the unknown bucket 0)."
-        self._check(); return [len(self.vocab[c]) + 1 for c in self.spec.categorical]
+        self._check()
+        return [len(self.vocab[c]) + 1 for c in self.spec.categorical]
 
     def _scale(self, c: str, v: np.ndarray) -> np.ndarray:
         s = self.stats[c]
@@ -476,49 +605,89 @@ class Preprocessor:
         return x, m
 
     def transform(self, df: pd.DataFrame) -> dict:
-        "Arrays for the model: `x_tab`, `x_temp` (float32, 0 where missing), `x_cat` (int64), `mask_tab`, `mask_temp` (1 = present), `y`."
+        """Arrays for the model: per feature group `x_<group>` (float32, 0 where missing) and `mask_<group>` (1 = present),
+        `x_cat` (int64, 0 = unknown or missing) and, for labelled frames, `y`."""
         self._check()
-        x_tab, m_tab = self._block(df, self.spec.tabular)
-        x_temp, m_temp = self._block(df, self.spec.temporal)
+        out = {}
+        for g, cols in self.spec.groups.items(): out[f"x_{g}"], out[f"mask_{g}"] = self._block(df, cols)
         x_cat = np.zeros((len(df), len(self.spec.categorical)), np.int64)
         for j, c in enumerate(self.spec.categorical):
             x_cat[:, j] = pd.Index(self.vocab[c]).get_indexer(_cat_column(df, c)) + 1  # unknown (-1) -> bucket 0
-        out = dict(x_tab=x_tab, x_temp=x_temp, x_cat=x_cat, mask_tab=m_tab, mask_temp=m_temp)
+        out["x_cat"] = x_cat
         if "label" in df: out["y"] = df["label"].to_numpy(dtype=np.int64)
         return out
 
     def fill_values(self, strategy: str) -> dict:
-        "Standardised values to place where a feature is missing: the transform of raw 0, the train mean or the train median."
+        "Standardised values (`x_<group>` rows) to place where a feature is missing: raw 0, the train mean or median."
         self._check()
         if strategy not in FILL_STRATEGIES: raise ValueError(f"unknown fill strategy {strategy!r}; known: {FILL_STRATEGIES}")
         raw = lambda c: 0.0 if strategy == "zero" else self.stats[c][strategy]
         blk = lambda cols: np.array([self._scale(c, np.array([raw(c)]))[0] for c in cols], np.float32)
-        return dict(x_tab=blk(self.spec.tabular), x_temp=blk(self.spec.temporal))
+        return {f"x_{g}": blk(cols) for g, cols in self.spec.groups.items()}
 
     def to_dict(self) -> dict:
+        "The JSON form (statistics, vocabularies and the spec)."
         self._check()
         return dict(version=PREPROCESSOR_VERSION, spec=self.spec.to_dict(), clip=self.clip, stats=self.stats, vocab=self.vocab)
 
     @classmethod
     def from_dict(cls, d: dict) -> "Preprocessor":
+        "The preprocessor `to_dict` wrote."
         if d.get("version") != PREPROCESSOR_VERSION:
-            raise ValueError(f"unsupported preprocessor format version {d.get('version')!r}; this library reads {PREPROCESSOR_VERSION}")
+            raise ValueError(f"unsupported preprocessor format version {d.get('version')!r}; "
+                             f"this library reads {PREPROCESSOR_VERSION}")
         p = cls(FeatureSpec.from_dict(d["spec"]), clip=d["clip"])
         p.stats, p.vocab = d["stats"], d["vocab"]
         return p
 
     def save(self, path) -> Path:
-        path = Path(path); path.write_text(json.dumps(self.to_dict(), indent=1)); return path
+        "Write the JSON form to `path`."
+        path = Path(path)
+        path.write_text(json.dumps(self.to_dict(), indent=1))
+        return path
+
     @classmethod
-    def load(cls, path) -> "Preprocessor": return cls.from_dict(json.loads(Path(path).read_text()))
+    def load(cls, path) -> "Preprocessor":
+        "Read a preprocessor `save` wrote."
+        return cls.from_dict(json.loads(Path(path).read_text()))
 
-def _numeric_column(df: pd.DataFrame, c: str) -> np.ndarray:
-    "Column `c` as float64 (absent -> all NaN, inf -> NaN, non-numbers -> NaN)."
-    if c not in df: return np.full(len(df), np.nan)
-    v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
-    return np.where(np.isinf(v), np.nan, v)
+# %% ../nbs/00_data.ipynb #dbf59a68
+MISSING_STRATEGIES = ("mask", "zero", "mean", "median")
 
-def _cat_column(df: pd.DataFrame, c: str) -> np.ndarray:
-    "Column `c` as stripped strings ('' = missing), vectorised."
-    if c not in df: return np.full(len(df), "", dtype=object)
-    return df[c].astype("string").str.strip().fillna("").to_numpy(dtype=object)
+def apply_missing_strategy(arrays: dict, strategy: str, preprocessor: Preprocessor) -> dict:
+    "The model inputs `arrays` (of `Preprocessor.transform`) with missing numeric features handled by `strategy`."
+    if strategy not in MISSING_STRATEGIES:
+        raise ValueError(f"unknown missing-value strategy {strategy!r}; known: {MISSING_STRATEGIES}")
+    if strategy == "mask": return arrays
+    fill, out = preprocessor.fill_values(strategy), dict(arrays)
+    for g in preprocessor.spec.groups:
+        x, m = f"x_{g}", f"mask_{g}"
+        miss = np.asarray(arrays[m]) < 0.5
+        out[x] = np.where(miss, fill[x][None, :], arrays[x]).astype(np.float32)
+        out[m] = np.ones_like(arrays[m], dtype=np.float32)
+    return out
+
+# %% ../nbs/00_data.ipynb #8bc6aa58
+def load_splits(dataset: str = "cicids2017", data_root=None, n_rows: int | None = None, seed: int = 0,
+                protocol: str = "random"):
+    """(train, val, test, source) for `dataset`: the real flows under `data_root` (a data root, default `find_data_root()`,
+    or directly a dataset folder or file), optionally a random sample of `n_rows`, split by `split_flows`. Without real data
+    (fresh clone) the SYNTHETIC demo flows are used and `source` says so."""
+    info = dataset_info(dataset)
+    direct = data_root is not None and Path(data_root).exists() and not any(
+        (Path(data_root) / d.folder).is_dir() for d in DATASETS.values())
+    root = None if direct else find_data_root(data_root)
+    if direct or (root is not None and (Path(root) / info.folder).is_dir()):
+        folder = Path(data_root) if direct else Path(root) / info.folder
+        df, source = load_flows(folder, dataset=dataset), str(folder)
+        if n_rows and len(df) > n_rows:
+            df = df.sample(n_rows, random_state=seed).reset_index(drop=True)
+            df.attrs["dataset"] = dataset
+    else:
+        if info.demo is None: raise FileNotFoundError(f"no {dataset} data under {root}, and {dataset} has no demo flows")
+        print("no real data found: using SYNTHETIC demo flows (the numbers below say nothing about intrusion detection)")
+        df, source = info.demo(n_rows or 2000, seed), "synthetic"
+    train, val, test = split_flows(df, protocol=protocol, seed=seed)
+    recipe = dict(dataset=dataset, data=source, max_rows=n_rows, seed=seed, protocol=protocol)
+    for part in (train, val, test): part.attrs["split_recipe"] = recipe  # train_moe records it in the checkpoint
+    return train, val, test, source

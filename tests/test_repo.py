@@ -65,3 +65,49 @@ def test_no_data_committed():
         pytest.skip("not a git checkout")
     data = [f for f in files if re.search(r"\.(csv|csv\.gz|parquet|pcap|zip)$", f)]
     assert not data, data
+
+
+# --- static limits on the generated package (issue "one structural pass") ---
+SRC = sorted(f for f in PKG.glob("*.py") if f.name != "_modidx.py")
+
+
+def test_line_length():
+    long = [f"{f.name}:{i} ({len(l)})" for f in SRC for i, l in enumerate(f.read_text().splitlines(), 1) if len(l) > 120]
+    assert not long, f"{len(long)} lines over 120 characters: {long[:20]}"
+
+
+def test_few_semicolon_chains():
+    import tokenize
+    semis = []
+    for f in SRC:
+        with f.open("rb") as fh:
+            semis += [f"{f.name}:{t.start[0]}" for t in tokenize.tokenize(fh.readline)
+                      if t.type == tokenize.OP and t.string == ";"]
+    assert len(semis) <= 10, f"{len(semis)} `;` statement chains (at most 10): {semis[:20]}"
+
+
+def test_at_most_one_per_dataset_branch():
+    pat = re.compile(r"(dataset|ds)\s*[!=]=\s*['\"]|==\s*['\"](cicids2017|unsw-nb15)['\"]")
+    hits = [f"{f.name}:{i}: {l.strip()}" for f in SRC for i, l in enumerate(f.read_text().splitlines(), 1) if pat.search(l)]
+    assert len(hits) <= 1, f"{len(hits)} per-dataset branches (at most 1; put dataset differences in data): {hits[:20]}"
+
+
+ABS_PATH = re.compile(r"(^|[\s'\"=:(])/(work|home|root|tmp|Users|mnt|opt|data|scratch|srv|var|private|Volumes|media)(/|$)")
+
+
+def _strings(o):
+    if isinstance(o, str): yield o
+    elif isinstance(o, dict): yield from (s for v in [*o, *o.values()] for s in _strings(v))
+    elif isinstance(o, list): yield from (s for v in o for s in _strings(v))
+
+
+def test_committed_results_hold_no_absolute_paths():
+    import json, subprocess
+    try:
+        files = subprocess.run(["git", "ls-files", "runs", "benchmarks/results"], cwd=ROOT, capture_output=True, text=True,
+                               check=True).stdout.split()
+    except (OSError, subprocess.CalledProcessError):
+        pytest.skip("not a git checkout")
+    files = [f for f in files if f.endswith("metrics.json") or re.fullmatch(r"benchmarks/results/[^/]+\.json", f)]
+    bad = [f"{f}: {s}" for f in files for s in _strings(json.loads((ROOT / f).read_text())) if ABS_PATH.search(s)]
+    assert not bad, f"{len(bad)} absolute paths in committed results (write repo-relative ones): {bad[:20]}"
