@@ -1,11 +1,12 @@
-"""Benchmark the two-stage MoE training on the real data: the CICIDS2017 sample and the UNSW-NB15 partition file, each with the
-`random` protocol of `split_flows` (deduplicated, no feature vector in two splits; UNSW's TTL shortcut features dropped by the
-default feature spec). Prints one JSON document: test F1 at the validation-chosen threshold, seconds per epoch of each stage,
-wall times and machine information. Targets (issue 3): CICIDS test F1 >= 0.997 within 10 minutes, UNSW test F1 >= 0.975.
+"""Benchmark the two-stage MoE training on the real data: the CICIDS2017 sample and the UNSW-NB15 partition file, each
+with the `random` protocol of `split_flows` (deduplicated, no feature vector in two splits; UNSW's TTL shortcut features
+dropped by the default feature spec). Prints one JSON document: test F1 at the validation-chosen threshold, seconds per
+epoch of each stage, wall times and machine information. Targets (issue 3): CICIDS test F1 >= 0.997 within 10 minutes, UNSW test F1 >= 0.975.
 
     python benchmarks/bench_training.py                      # both datasets, the library's default hyper-parameters
     python benchmarks/bench_training.py --datasets cicids2017 --epochs 6 --d-block 96
 """
+
 import argparse, json, os, platform, sys, time
 from pathlib import Path
 
@@ -13,84 +14,166 @@ import torch
 
 from moe_ids.data import DATASETS, find_data_root, load_flows, split_flows
 from moe_ids.experts import n_params
-from moe_ids.training import TRAIN_DEFAULTS, auto_threads, binary_metrics, train_moe
+from moe_ids.metrics import binary_metrics
+from moe_ids.training import TRAIN_DEFAULTS, auto_threads, train_moe
 
 
 def machine_info() -> dict:
     "CPU model, cores, torch threads, load average, library versions."
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else platform.processor()
-    return dict(cpu=cpu, cpu_count=os.cpu_count(), torch_threads=torch.get_num_threads(), torch=torch.__version__,
-                python=platform.python_version(), platform=platform.platform(),
-                cuda=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
-                load_average_1_5_15=[round(x, 2) for x in os.getloadavg()])
+    cpu = (
+        next(
+            (
+                l.split(":", 1)[1].strip()
+                for l in Path("/proc/cpuinfo").read_text().splitlines()
+                if l.startswith("model name")
+            ),
+            platform.processor(),
+        )
+        if Path("/proc/cpuinfo").exists()
+        else platform.processor()
+    )
+    return dict(
+        cpu=cpu,
+        cpu_count=os.cpu_count(),
+        torch_threads=torch.get_num_threads(),
+        torch=torch.__version__,
+        python=platform.python_version(),
+        platform=platform.platform(),
+        cuda=torch.cuda.get_device_name(0) if torch.cuda.is_available() else None,
+        load_average_1_5_15=[round(x, 2) for x in os.getloadavg()],
+    )
 
 
 def bench(dataset: str, root: Path, a) -> dict:
     "Load, split (random protocol), train both stages, evaluate on the test split."
     t0 = time.perf_counter()
-    df = load_flows(root / DATASETS[dataset], dataset=dataset)
+    df = load_flows(root / DATASETS[dataset].folder, dataset=dataset)
     train, val, test = split_flows(df, protocol="random", seed=a.seed)
     t_data = time.perf_counter() - t0
     load_before = os.getloadavg()[0]
-    opts = {k: v for k, v in dict(batch_size=a.batch_size, lr=a.lr, pretrain_rows=a.pretrain_rows, time_budget_s=a.time_budget,
-                                  feature_dropout=a.feature_dropout, group_dropout=a.group_dropout).items() if v is not None}
+    opts = {
+        k: v
+        for k, v in dict(
+            batch_size=a.batch_size,
+            lr=a.lr,
+            pretrain_rows=a.pretrain_rows,
+            time_budget_s=a.time_budget,
+            feature_dropout=a.feature_dropout,
+            group_dropout=a.group_dropout,
+        ).items()
+        if v is not None
+    }
     model_options = {k: v for k, v in dict(d_block=a.d_block, n_blocks=a.n_blocks).items() if v is not None}
     kw = {k: v for k, v in dict(epochs=a.epochs, pretrain_epochs=a.pretrain_epochs).items() if v is not None}
     log = lambda m: print(f"[{dataset} {time.perf_counter() - t0:6.0f}s] {m}", file=sys.stderr, flush=True)
-    ck = train_moe(train, val, dataset=dataset, device=a.device, seed=a.seed, model_options=model_options,
-                   progress=False, log=log, **kw, **opts)
+    ck = train_moe(
+        train,
+        val,
+        dataset=dataset,
+        device=a.device,
+        seed=a.seed,
+        model_options=model_options,
+        progress=False,
+        log=log,
+        **kw,
+        **opts,
+    )
     t_train = ck.metrics["wall_seconds"]
     t1 = time.perf_counter()
     p = ck.predict_proba(test)
     t_pred = time.perf_counter() - t1
     m = binary_metrics(test["label"], p, ck.threshold)
     h = ck.history
-    per_stage = {f"stage{s}_seconds_per_epoch": (sum(x["seconds"] for x in h if x["stage"] == s and x["epoch"] > 0)
-                                                 / max(1, sum(1 for x in h if x["stage"] == s and x["epoch"] > 0)))
-                 for s in (1, 2)}
+    per_stage = {
+        f"stage{s}_seconds_per_epoch": (
+            sum(x["seconds"] for x in h if x["stage"] == s and x["epoch"] > 0)
+            / max(1, sum(1 for x in h if x["stage"] == s and x["epoch"] > 0))
+        )
+        for s in (1, 2)
+    }
     s1 = [x["val_loss"] for x in h if x["stage"] == 1]
-    return dict(dataset=dataset, protocol="random", seed=a.seed, split_sizes=dict(train=len(train), val=len(val), test=len(test)),
-                test_f1=m["f1"], test_precision=m["precision"], test_recall=m["recall"], test_accuracy=m["accuracy"],
-                val_f1=ck.metrics["f1"], threshold=ck.threshold, **per_stage,
-                stage1_epochs=sum(1 for x in h if x["stage"] == 1 and x["epoch"] > 0),
-                stage2_epochs=ck.metrics["epochs_run"], best_epoch=ck.metrics["best_epoch"], stop_reason=ck.metrics["stop_reason"],
-                mfm_heldout_loss=s1, val_f1_per_epoch=[round(x["val_f1"], 5) for x in h if x["stage"] == 2],
-                data_seconds=t_data, train_wall_seconds=t_train, predict_seconds=t_pred,
-                total_wall_seconds=time.perf_counter() - t0, n_params=n_params(ck.model),
-                train_config={k: ck.train_config[k] for k in ("epochs", "pretrain_epochs", "batch_size", "lr", "pretrain_rows",
-                                                                "feature_dropout", "group_dropout", "time_budget_s", "model_options", "device")},
-                load_average_before=round(load_before, 2), load_average_after=round(os.getloadavg()[0], 2))
+    return dict(
+        dataset=dataset,
+        protocol="random",
+        seed=a.seed,
+        split_sizes=dict(train=len(train), val=len(val), test=len(test)),
+        test_f1=m["f1"],
+        test_precision=m["precision"],
+        test_recall=m["recall"],
+        test_accuracy=m["accuracy"],
+        val_f1=ck.metrics["f1"],
+        threshold=ck.threshold,
+        **per_stage,
+        stage1_epochs=sum(1 for x in h if x["stage"] == 1 and x["epoch"] > 0),
+        stage2_epochs=ck.metrics["epochs_run"],
+        best_epoch=ck.metrics["best_epoch"],
+        stop_reason=ck.metrics["stop_reason"],
+        mfm_heldout_loss=s1,
+        val_f1_per_epoch=[round(x["val_f1"], 5) for x in h if x["stage"] == 2],
+        data_seconds=t_data,
+        train_wall_seconds=t_train,
+        predict_seconds=t_pred,
+        total_wall_seconds=time.perf_counter() - t0,
+        n_params=n_params(ck.model),
+        train_config={
+            k: ck.train_config[k]
+            for k in (
+                "epochs",
+                "pretrain_epochs",
+                "batch_size",
+                "lr",
+                "pretrain_rows",
+                "feature_dropout",
+                "group_dropout",
+                "time_budget_s",
+                "model_options",
+                "device",
+            )
+        },
+        load_average_before=round(load_before, 2),
+        load_average_after=round(os.getloadavg()[0], 2),
+    )
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--datasets", nargs="+", default=["cicids2017", "unsw-nb15"], choices=sorted(DATASETS))
-    ap.add_argument("--data-root", default=None, help="folder holding cicids2017/ and unsw-nb15/ (default: find_data_root())")
+    ap.add_argument(
+        "--data-root", default=None, help="folder holding cicids2017/ and unsw-nb15/ (default: find_data_root())"
+    )
     ap.add_argument("--epochs", type=int, default=None, help="stage-2 epochs (default: train_moe's)")
     ap.add_argument("--pretrain-epochs", type=int, default=None, help="stage-1 epochs (default: train_moe's)")
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--lr", type=float, default=None)
     ap.add_argument("--pretrain-rows", type=int, default=None, help="rows per stage-1 epoch")
     ap.add_argument("--feature-dropout", type=float, default=None, help="per-feature dropout in stage 2")
-    ap.add_argument("--group-dropout", type=float, default=None, help="share of rows losing one expert's whole view in stage 2")
+    ap.add_argument(
+        "--group-dropout", type=float, default=None, help="share of rows losing one expert's whole view in stage 2"
+    )
     ap.add_argument("--d-block", type=int, default=None)
     ap.add_argument("--n-blocks", type=int, default=None)
     ap.add_argument("--time-budget", type=float, default=None, help="seconds for both stages (default: the library's)")
     ap.add_argument("--device", default="auto")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--threads", type=int, default=None, help="torch threads (default: auto_threads(): all cores when idle, fewer on a busy machine)")
+    ap.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="torch threads (default: auto_threads(): all cores when idle, fewer on a busy machine)",
+    )
     ap.add_argument("--out", default=None, help="also write the JSON here")
     a = ap.parse_args(argv)
     torch.set_num_threads(a.threads or auto_threads())
     root = find_data_root(a.data_root)
-    if root is None: sys.exit("no data root found (set MOE_IDS_DATA or pass --data-root): this benchmark needs the real data")
+    if root is None:
+        sys.exit("no data root found (set MOE_IDS_DATA or pass --data-root): this benchmark needs the real data")
     t0 = time.perf_counter()
     res = dict(machine=machine_info(), train_defaults=TRAIN_DEFAULTS, results=[bench(d, root, a) for d in a.datasets])
     res["total_wall_seconds"] = time.perf_counter() - t0
     txt = json.dumps(res, indent=1, default=str)
     print(txt)
-    if a.out: Path(a.out).write_text(txt)
+    if a.out:
+        Path(a.out).write_text(txt)
 
 
 if __name__ == "__main__":

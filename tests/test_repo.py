@@ -8,9 +8,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 PKG = ROOT / "moe_ids"
-# data -> experts -> moe -> training -> evaluation/analysis/robustness -> inference -> serve/cli/pipeline
-LAYERS = {"data": 0, "experts": 1, "moe": 2, "training": 3, "evaluation": 4, "baselines": 4, "analysis": 5,
-          "robustness": 5, "inference": 6, "bench": 7, "serve": 7, "cli": 8, "pipeline": 8, "report": 8}
+# data/metrics -> experts -> moe -> checkpoint -> training -> evaluation/baselines/report -> analysis/robustness
+# -> inference -> bench/serve -> cli/pipeline
+LAYERS = {"data": 0, "metrics": 0, "experts": 1, "moe": 2, "checkpoint": 3, "training": 4, "evaluation": 5,
+          "baselines": 5, "report": 5, "analysis": 6, "robustness": 6, "inference": 7, "bench": 8, "serve": 8,
+          "cli": 9, "pipeline": 9}
 
 
 def _imports(path):
@@ -72,7 +74,9 @@ SRC = sorted(f for f in PKG.glob("*.py") if f.name != "_modidx.py")
 
 
 def test_line_length():
-    long = [f"{f.name}:{i} ({len(l)})" for f in SRC for i, l in enumerate(f.read_text().splitlines(), 1) if len(l) > 120]
+    # nbdev writes `__all__ = ` before a list it wraps at 120 characters: that one generated line may reach 130.
+    long = [f"{f.name}:{i} ({len(l)})" for f in SRC for i, l in enumerate(f.read_text().splitlines(), 1)
+            if len(l) > 120 and not l.startswith("__all__ = [")]
     assert not long, f"{len(long)} lines over 120 characters: {long[:20]}"
 
 
