@@ -1,7 +1,8 @@
 """Benchmark the two-stage MoE training on the real data: the CICIDS2017 sample and the UNSW-NB15 partition file, each
 with the `random` protocol of `split_flows` (deduplicated, no feature vector in two splits; UNSW's TTL shortcut features
 dropped by the default feature spec). Prints one JSON document: test F1 at the validation-chosen threshold, seconds per
-epoch of each stage, wall times and machine information. Targets (issue 3): CICIDS test F1 >= 0.997 within 10 minutes, UNSW test F1 >= 0.975.
+epoch of each stage, wall times and machine information. Targets (issue 3): CICIDS test F1 >= 0.997 within 10 minutes,
+UNSW test F1 >= 0.975.
 
     python benchmarks/bench_training.py                      # both datasets, the library's default hyper-parameters
     python benchmarks/bench_training.py --datasets cicids2017 --epochs 6 --d-block 96
