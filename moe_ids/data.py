@@ -565,16 +565,35 @@ def slog1p(x):
     return np.sign(x) * np.log1p(np.abs(x))
 
 # %% ../nbs/00_data.ipynb #c9412944
+def _column(df: pd.DataFrame, c: str) -> pd.Series:
+    "Column `c` of `df`; of a duplicated name, the first copy (the readers report duplicated names)."
+    col = df[c]
+    return col.iloc[:, 0] if isinstance(col, pd.DataFrame) else col
+
 def _numeric_column(df: pd.DataFrame, c: str) -> np.ndarray:
     "Column `c` as float64 (absent -> all NaN, inf -> NaN, non-numbers -> NaN)."
     if c not in df: return np.full(len(df), np.nan)
-    v = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    v = pd.to_numeric(_column(df, c), errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     return np.where(np.isinf(v), np.nan, v)
+
+def _numeric_block(df: pd.DataFrame, cols: list) -> np.ndarray:
+    "Columns `cols` as one float64 matrix, as `_numeric_column` reads each; numeric columns are converted in one block."
+    out = np.full((len(df), len(cols)), np.nan)
+    if df.columns.has_duplicates:        # the first copy of a duplicated name, as `_numeric_column` reads it
+        for j, c in enumerate(cols): out[:, j] = _numeric_column(df, c)
+        return out
+    dtypes = df.dtypes
+    fast = [j for j, c in enumerate(cols) if c in df and pd.api.types.is_numeric_dtype(dtypes[c])
+            and not pd.api.types.is_complex_dtype(dtypes[c])]
+    if fast: out[:, fast] = df[[cols[j] for j in fast]].to_numpy(dtype=np.float64, na_value=np.nan)
+    for j in sorted(set(range(len(cols))) - set(fast)): out[:, j] = _numeric_column(df, cols[j])
+    out[np.isinf(out)] = np.nan
+    return out
 
 def _cat_column(df: pd.DataFrame, c: str) -> np.ndarray:
     "Column `c` as stripped strings ('' = missing), vectorised."
     if c not in df: return np.full(len(df), "", dtype=object)
-    return df[c].astype("string").str.strip().fillna("").to_numpy(dtype=object)
+    return _column(df, c).astype("string").str.strip().fillna("").to_numpy(dtype=object)
 
 # %% ../nbs/00_data.ipynb #5b931b86
 PREPROCESSOR_VERSION = 1
@@ -584,7 +603,7 @@ class Preprocessor:
     """Train-only preprocessing: inf -> missing, signed log1p on heavy-tailed features, standardisation, categorical
     vocabularies with an unknown bucket (index 0), availability masks. Saved as JSON, never pickle."""
     def __init__(self, spec: FeatureSpec, clip: float = 10.0):
-        self.spec, self.clip, self.stats, self.vocab = spec, clip, None, None
+        self.spec, self.clip, self.stats, self.vocab, self._params = spec, clip, None, None, {}
 
     def fit(self, df: pd.DataFrame) -> "Preprocessor":
         "Fit the per-feature statistics on the training frame `df` only."
@@ -599,6 +618,7 @@ class Preprocessor:
             self.stats[c] = dict(log=log, mu=float(t.mean()), sd=sd if sd > 1e-8 else 1.0,
                                  mean=float(v.mean()), median=float(np.median(v)))
         self.vocab = {c: sorted(set(_cat_column(df, c)) - {""}) for c in self.spec.categorical}
+        self._params = {}
         return self
 
     def _check(self):
@@ -616,15 +636,23 @@ class Preprocessor:
         t = slog1p(v) if s["log"] else v
         return np.clip((t - s["mu"]) / s["sd"], -self.clip, self.clip)
 
+    def _block_params(self, cols: list) -> tuple:
+        "Per-column (log?, mu, sd) arrays of `cols`, cached."
+        key = tuple(cols)
+        if key not in self._params:
+            st = [self.stats[c] for c in cols]
+            self._params[key] = (np.array([s["log"] for s in st], bool), np.array([s["mu"] for s in st]),
+                                 np.array([s["sd"] for s in st]))
+        return self._params[key]
+
     def _block(self, df: pd.DataFrame, cols: list):
-        x = np.zeros((len(df), len(cols)), np.float32)
-        m = np.zeros((len(df), len(cols)), np.float32)
-        for j, c in enumerate(cols):
-            v = _numeric_column(df, c)
-            ok = np.isfinite(v)
-            x[ok, j] = self._scale(c, v[ok])
-            m[:, j] = ok
-        return x, m
+        "Scaled values (0 where missing) and availability masks of `cols`, computed for all columns at once."
+        v = _numeric_block(df, cols)
+        ok = np.isfinite(v)
+        v = np.where(ok, v, 0.0)
+        log, mu, sd = self._block_params(cols)
+        x = np.clip((np.where(log, slog1p(v), v) - mu) / sd, -self.clip, self.clip)
+        return np.where(ok, x, 0.0).astype(np.float32), ok.astype(np.float32)
 
     def transform(self, df: pd.DataFrame) -> dict:
         """Arrays for the model: per feature group `x_<group>` (float32, 0 where missing) and `mask_<group>`
