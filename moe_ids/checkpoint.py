@@ -4,17 +4,20 @@
 
 # %% auto #0
 __all__ = ['CHECKPOINT_FORMAT', 'CHECKPOINT_VERSION', 'resolve_device', 'to_tensors', 'batches', 'autocast', 'library_versions',
-           'Checkpoint', 'load_checkpoint', 'splits_for_checkpoint']
+           'Checkpoint', 'CheckpointError', 'load_checkpoint', 'splits_for_checkpoint']
 
 # %% ../nbs/02a_checkpoint.ipynb #1e15a586
-import json, platform
+import hashlib, json, math, os, platform, sys, uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
-from .data import FeatureSpec, Preprocessor, MISSING_STRATEGIES, apply_missing_strategy, load_splits
+from torch.overrides import TorchFunctionMode
+from .data import FeatureSpec, Preprocessor, PREPROCESSOR_VERSION, MISSING_STRATEGIES, apply_missing_strategy
+from .data import load_splits
+from .experts import EXPERTS
 from .moe import MoEClassifier
 
 # %% ../nbs/02a_checkpoint.ipynb #6d7cf744
@@ -63,6 +66,23 @@ def library_versions() -> dict:
                 python=platform.python_version())
 
 # %% ../nbs/02a_checkpoint.ipynb #911968e9
+def _atomic_write(target: Path, write) -> str:
+    """Call `write(tmp)` on a new temporary file beside `target`, flush it to disk and rename it onto `target` (an
+    atomic replace); returns the sha256 of the file written. On any error the temporary file is removed, `target` is
+    untouched."""
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.tmp")
+    try:
+        write(tmp)
+        with open(tmp, "rb+") as f:
+            digest = hashlib.sha256(f.read()).hexdigest()
+            os.fsync(f.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return digest
+
+# %% ../nbs/02a_checkpoint.ipynb #0c97c4c7
 @dataclass
 class Checkpoint:
     "A trained MoE with its preprocessing, decision threshold (chosen on validation), metrics and history."
@@ -132,20 +152,243 @@ class Checkpoint:
                     train_config=self.train_config, versions=self.versions, ablate=self.ablate)
 
     def save(self, path) -> Path:
-        "Write `path/config.json` (everything but the weights) and `path/model.safetensors`; returns the folder."
+        """Write `path/model.safetensors`, then `path/config.json` (everything but the weights, and their sha256);
+        returns the folder. Each file is written atomically (`_atomic_write`), the weights first: a crash mid-save
+        leaves the previous checkpoint, or new weights beside the old config, which `load_checkpoint` refuses (their
+        sha256 does not match); never a half-written file."""
         from safetensors.torch import save_file
         from moe_ids.metrics import jsonable
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        (path / "config.json").write_text(json.dumps(jsonable(self.config()), indent=1))
         weights = {k: v.detach().cpu().contiguous() for k, v in self.model.state_dict().items()}
-        save_file(weights, str(path / "model.safetensors"),
-                  metadata={"format": CHECKPOINT_FORMAT, "format_version": str(CHECKPOINT_VERSION)})
+        meta = {"format": CHECKPOINT_FORMAT, "format_version": str(CHECKPOINT_VERSION)}
+        sha = _atomic_write(path / "model.safetensors", lambda f: save_file(weights, str(f), metadata=meta))
+        text = json.dumps(jsonable(dict(self.config(), weights_sha256=sha)), indent=1)
+        _atomic_write(path / "config.json", lambda f: f.write_text(text, encoding="utf-8"))
         return path
 
-# %% ../nbs/02a_checkpoint.ipynb #7aff8869
-def _upgrade_v1(cfg: dict, weights: dict) -> tuple[dict, dict]:
-    "Config and weights of a format-1 checkpoint in format 2 (the experts `tabular` and `temporal` under `experts.`)."
+# %% ../nbs/02a_checkpoint.ipynb #894e3f5a
+class CheckpointError(ValueError):
+    "A checkpoint file that cannot be loaded: `str(e)` is one line, `<file>: <problem>`."
+    def __init__(self, path, problem: str):
+        super().__init__(Path(path), " ".join(str(problem).split()))
+        self.path, self.problem = self.args
+
+    def __str__(self): return f"{self.path}: {self.problem}"
+
+def _short(v, n: int = 80) -> str:
+    "`repr(v)`, cut to `n` characters, for messages."
+    r = repr(v)
+    return r if len(r) <= n else r[:n - 3] + "..."
+
+# %% ../nbs/02a_checkpoint.ipynb #7d9344e4
+def _read_config(cfg_file: Path) -> dict:
+    "The JSON object of `cfg_file`, of format `CHECKPOINT_FORMAT` and version 1 or `CHECKPOINT_VERSION`."
+    try: text = cfg_file.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        bad = f"byte {e.object[e.start]:#04x} at offset {e.start}"
+        raise CheckpointError(cfg_file, f"is not UTF-8 text ({bad})") from None
+    except OSError as e: raise CheckpointError(cfg_file, f"cannot be read ({e.strerror or e})") from None
+    if not text.strip(): raise CheckpointError(cfg_file, "is empty")
+    try: cfg = json.loads(text)
+    except (ValueError, RecursionError) as e: raise CheckpointError(cfg_file, f"is not valid JSON ({e})") from None
+    found = cfg.get("format") if isinstance(cfg, dict) else f"a JSON {type(cfg).__name__}"
+    if found != CHECKPOINT_FORMAT:
+        raise CheckpointError(cfg_file, f"is not a moe_ids checkpoint config (format={_short(found)}, expected "
+                                        f"{CHECKPOINT_FORMAT!r})")
+    version = cfg.get("format_version")
+    if type(version) is not int or version not in (1, CHECKPOINT_VERSION):
+        raise CheckpointError(cfg_file, f"has unsupported checkpoint format version {_short(version)}; this moe_ids "
+                                        f"({library_versions()['moe_ids']}) reads versions 1 and {CHECKPOINT_VERSION}: "
+                                        "retrain the model with this version (`moe-ids train ...`)")
+    return cfg
+
+# %% ../nbs/02a_checkpoint.ipynb #a4b03dc5
+_TYPE_NAMES = {dict: "an object", list: "a list", str: "a string", int: "an integer", bool: "true or false"}
+_REQUIRED = object()
+
+def _field(d: dict, key: str, kind: type, where: str, cfg_file: Path, default=_REQUIRED):
+    "`d[key]` (the field `where + key` of `cfg_file`), checked to be of JSON type `kind`; required unless `default`."
+    if key not in d:
+        if default is _REQUIRED: raise CheckpointError(cfg_file, f"field {where}{key} is missing")
+        return default
+    v = d[key]
+    if not isinstance(v, kind) or (kind is int and isinstance(v, bool)):
+        raise CheckpointError(cfg_file, f"field {where}{key} must be {_TYPE_NAMES[kind]}, got {_short(v)}")
+    return v
+
+def _finite(v) -> bool:
+    "Whether `v` is a finite JSON number (an int or a float, not a bool)."
+    return type(v) in (int, float) and abs(v) <= sys.float_info.max
+
+# %% ../nbs/02a_checkpoint.ipynb #ab2a20d5
+def _check_preprocessor(p, cfg_file: Path) -> Preprocessor:
+    "The `preprocessor` block of `cfg_file`, checked and built."
+    if not isinstance(p, dict):
+        raise CheckpointError(cfg_file, f"field preprocessor must be an object, got {_short(p)}")
+    if type(p.get("version")) is not int or p["version"] != PREPROCESSOR_VERSION:
+        raise CheckpointError(cfg_file, f"field preprocessor.version is {_short(p.get('version'))}; this moe_ids reads "
+                                        f"preprocessor version {PREPROCESSOR_VERSION}")
+    raw = _field(p, "spec", dict, "preprocessor.", cfg_file)
+    try: spec = FeatureSpec.from_dict(raw)
+    except (KeyError, TypeError, ValueError) as e:
+        raise CheckpointError(cfg_file, f"field preprocessor.spec is not a feature spec ({e!r})") from None
+    names = [*spec.groups.values(), raw["categorical"]]
+    if not (isinstance(spec.dataset, str) and isinstance(spec.categorical_group, str)
+            and all(isinstance(c, list) and all(isinstance(x, str) for x in c) for c in names)):
+        raise CheckpointError(cfg_file, "field preprocessor.spec must hold a dataset name and lists of feature names "
+                                        "(per group, and the categorical features)")
+    if not (_finite(p.get("clip")) and p["clip"] > 0):
+        got = _short(p.get("clip"))
+        raise CheckpointError(cfg_file, f"field preprocessor.clip must be a positive number, got {got}")
+    stats = _field(p, "stats", dict, "preprocessor.", cfg_file)
+    for c in spec.numeric:
+        s = stats.get(c)
+        if not isinstance(s, dict):
+            raise CheckpointError(cfg_file, f"field preprocessor.stats has no statistics for the feature {c!r}")
+        if not (type(s.get("log")) is bool and all(_finite(s.get(k)) for k in ("mu", "sd", "mean", "median"))
+                and s["sd"] > 0):
+            raise CheckpointError(cfg_file, f"field preprocessor.stats[{c!r}] must hold log (true or false) and finite "
+                                            f"mu, sd > 0, mean and median, got {_short(s)}")
+    vocab = _field(p, "vocab", dict, "preprocessor.", cfg_file)
+    for c in spec.categorical:
+        v = vocab.get(c)
+        if not (isinstance(v, list) and all(isinstance(x, str) for x in v) and len(set(v)) == len(v)):
+            raise CheckpointError(cfg_file, f"field preprocessor.vocab[{c!r}] must be a list of distinct strings, "
+                                            f"got {_short(v)}")
+    return Preprocessor.from_dict(p)
+
+# %% ../nbs/02a_checkpoint.ipynb #71e74310
+def _check_model(m, pre: Preprocessor, cfg_file: Path):
+    "The `model` block of `cfg_file`, checked against the preprocessor `pre`."
+    if not isinstance(m, dict): raise CheckpointError(cfg_file, f"field model must be an object, got {_short(m)}")
+    experts = _field(m, "experts", dict, "model.", cfg_file)
+    if not experts: raise CheckpointError(cfg_file, "field model.experts is empty: a model needs at least one expert")
+    groups = pre.spec.groups
+    for name, e in experts.items():
+        where = f"model.experts.{name}."
+        if not isinstance(e, dict): raise CheckpointError(cfg_file, f"field {where[:-1]} must be an object")
+        kind = _field(e, "kind", str, where, cfg_file)
+        if kind not in EXPERTS:
+            raise CheckpointError(cfg_file, f"unknown expert kind {kind!r} (field {where}kind); registered kinds: "
+                                            f"{sorted(EXPERTS)}")
+        group = _field(e, "group", str, where, cfg_file)
+        if group not in groups:
+            raise CheckpointError(cfg_file, f"field {where}group is {group!r}, not a feature group of the preprocessor "
+                                            f"({list(groups)})")
+        n = _field(e, "n_features", int, where, cfg_file)
+        if n != len(groups[group]):
+            raise CheckpointError(cfg_file, f"field {where}n_features is {n}, but the preprocessor's feature group "
+                                            f"{group!r} has {len(groups[group])} features")
+        cards = _field(e, "cat_cardinalities", list, where, cfg_file, [])
+        if EXPERTS[kind].categorical and cards != pre.cat_cardinalities:
+            raise CheckpointError(cfg_file, f"field {where}cat_cardinalities is {_short(cards)}, but the "
+                                            f"preprocessor's vocabularies need {pre.cat_cardinalities}")
+        _field(e, "options", dict, where, cfg_file, {})
+    d = _field(m, "d_embed", int, "model.", cfg_file)
+    if d < 1: raise CheckpointError(cfg_file, f"field model.d_embed must be positive, got {d}")
+    for part in ("gate", "head"): _field(m, part, dict, "model.", cfg_file, {})
+
+# %% ../nbs/02a_checkpoint.ipynb #dc4562f5
+_OPTIONAL_FIELDS = dict(feature_spec=dict, metrics=dict, history=list, train_config=dict, versions=dict)
+
+def _check_config(cfg: dict, cfg_file: Path) -> Preprocessor:
+    "Check the config `cfg` of `cfg_file` (format 2); returns its preprocessor."
+    for k in ("model", "preprocessor", "threshold"):
+        if k not in cfg:
+            raise CheckpointError(cfg_file, f"field {k} is missing (a checkpoint config needs format, format_version, "
+                                            "model, preprocessor and threshold)")
+    t = cfg["threshold"]
+    if not (_finite(t) and 0 <= t <= 1):
+        raise CheckpointError(cfg_file, f"field threshold must be a number in [0, 1], got {_short(t)}")
+    for k, kind in _OPTIONAL_FIELDS.items(): _field(cfg, k, kind, "", cfg_file, None)
+    pre = _check_preprocessor(cfg["preprocessor"], cfg_file)
+    _check_model(cfg["model"], pre, cfg_file)
+    ablate, experts = cfg.get("ablate"), list(cfg["model"]["experts"])
+    if ablate is not None and (not isinstance(ablate, str) or ablate not in experts):
+        raise CheckpointError(cfg_file, f"field ablate must be null or an expert name {experts}, got {_short(ablate)}")
+    sha = cfg.get("weights_sha256")
+    if sha is not None and not (isinstance(sha, str) and len(sha) == 64 and set(sha) <= set("0123456789abcdef")):
+        raise CheckpointError(cfg_file, f"field weights_sha256 must be 64 hex digits, got {_short(sha)}")
+    return pre
+
+# %% ../nbs/02a_checkpoint.ipynb #74ecc18f
+_PICKLE_OR_ZIP = (b"\x80", b"PK\x03\x04")
+
+def _safetensors_header(w_file: Path) -> dict:
+    "Tensor name -> (dtype, shape) of the safetensors file `w_file`, which is checked but not loaded."
+    from safetensors import safe_open
+    try:
+        size = w_file.stat().st_size
+        with open(w_file, "rb") as f:
+            head = f.read(8)
+            n = int.from_bytes(head, "little")
+            header = f.read(n) if len(head) == 8 and n <= size - 8 else b""
+    except OSError as e: raise CheckpointError(w_file, f"cannot be read ({e.strerror or e})") from None
+    if size < 8:
+        what = "empty" if size == 0 else f"only {size} bytes long"
+        raise CheckpointError(w_file, f"is {what}, not a safetensors file")
+    if n > size - 8:
+        pickled = head.startswith(_PICKLE_OR_ZIP)
+        hint = "; it starts like a pickle or zip (torch.save) file, which is never unpickled" if pickled else ""
+        raise CheckpointError(w_file, f"declares a safetensors header of {n} bytes, but the file has only {size} "
+                                      f"bytes: it is cut short or not a safetensors file{hint}")
+    try: end = max(e["data_offsets"][1] for k, e in json.loads(header).items() if k != "__metadata__")
+    except Exception: end = None  # no usable header: safe_open says what is wrong with it
+    if type(end) is int and end > size - 8 - n:
+        raise CheckpointError(w_file, f"is cut short: its header describes {end} bytes of tensor data, the file holds "
+                                      f"{size - 8 - n}")
+    try:
+        with safe_open(str(w_file), framework="pt") as st:
+            return {k: (st.get_slice(k).get_dtype(), tuple(st.get_slice(k).get_shape())) for k in st.keys()}
+    except Exception as e: raise CheckpointError(w_file, f"is not a valid safetensors file ({e})") from None
+
+# %% ../nbs/02a_checkpoint.ipynb #9898c867
+_FLOAT_DTYPES = ("F16", "BF16", "F32", "F64")
+
+class _SkipRandomInit(TorchFunctionMode):
+    "Skip the random fills `normal_` and `uniform_` (in place, shapes unchanged) of modules built on `meta`."
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        t = args[0] if args else kwargs.get("tensor")
+        if getattr(func, "__name__", "") in ("normal_", "uniform_") and isinstance(t, torch.Tensor): return t
+        return func(*args, **kwargs)
+
+def _check_weights_fit(model_cfg: dict, header: dict, rename, cfg_file: Path, w_file: Path) -> dict:
+    """Check the tensors of the header (name -> (dtype, shape), names mapped by `rename` if given) against the model
+    `model_cfg`; returns model tensor name -> name in the file."""
+    if not header: raise CheckpointError(w_file, "holds no tensors")
+    largest = max(len(header), *(math.prod(shape) for _, shape in header.values()))
+    stack = [("model", model_cfg)]
+    while stack:
+        where, v = stack.pop()
+        if isinstance(v, dict): stack += [(f"{where}.{k}", x) for k, x in v.items()]
+        elif isinstance(v, list): stack += [(f"{where}[{i}]", x) for i, x in enumerate(v)]
+        elif type(v) is int and v > largest:
+            raise CheckpointError(cfg_file, f"field {where} = {v} cannot describe the weights: {w_file.name} holds "
+                                            f"{len(header)} tensors of at most {largest} values")
+    try:
+        with torch.device("meta"), _SkipRandomInit(): want = MoEClassifier.from_config(model_cfg).state_dict()
+    except Exception as e:
+        raise CheckpointError(cfg_file, f"field model describes no model that can be built ({e})") from None
+    names = {(rename(k) if rename else k): k for k in header}
+    missing, extra = [k for k in want if k not in names], [names[k] for k in names if k not in want]
+    if missing: raise CheckpointError(w_file, f"lacks {len(missing)} tensor(s) of the model in config.json: "
+                                              f"{_short(missing, 200)}")
+    if extra: raise CheckpointError(w_file, f"has {len(extra)} tensor(s) the model in config.json does not have: "
+                                            f"{_short(extra, 200)}")
+    for k, t in want.items():
+        dtype, shape = header[names[k]]
+        if shape != tuple(t.shape):
+            raise CheckpointError(w_file, f"tensor {names[k]!r} has shape {list(shape)}, but the model in config.json "
+                                          f"needs {list(t.shape)}: the model dimensions changed")
+        if t.is_floating_point() != (dtype in _FLOAT_DTYPES):
+            raise CheckpointError(w_file, f"tensor {names[k]!r} is stored as {dtype}, but the model needs {t.dtype}")
+    return names
+
+# %% ../nbs/02a_checkpoint.ipynb #c6aa98b8
+def _upgrade_v1(cfg: dict):
+    "Config of a format-1 checkpoint in format 2, and the renaming of its tensors (the experts go under `experts.`)."
     m = cfg["model"]
     tab, temp = dict(m.get("tabular", {})), dict(m.get("temporal", {}))
     d_embed = tab.pop("d_out", 128)
@@ -154,41 +397,52 @@ def _upgrade_v1(cfg: dict, weights: dict) -> tuple[dict, dict]:
                "temporal": dict(kind="temporal", group="temporal", n_features=m["n_temporal"], cat_cardinalities=[],
                                 options=temp)}
     model = dict(experts=experts, d_embed=d_embed, gate=m.get("gate", {}), head=m.get("head", {}))
-    renamed = {(f"experts.{k}" if k.split(".")[0] in experts else k): v for k, v in weights.items()}
-    return dict(cfg, model=model, format_version=CHECKPOINT_VERSION), renamed
+    rename = lambda k: f"experts.{k}" if k.split(".")[0] in experts else k
+    return dict(cfg, model=model, format_version=CHECKPOINT_VERSION), rename
 
-# %% ../nbs/02a_checkpoint.ipynb #894e3f5a
+# %% ../nbs/02a_checkpoint.ipynb #fbbaa871
 def load_checkpoint(path, device="cpu") -> Checkpoint:
     """Load a checkpoint folder (or its `config.json`) written by `Checkpoint.save`: JSON + safetensors, nothing is
-    unpickled."""
-    from safetensors.torch import load_file
+    unpickled. Checks the config, then the weights' header against it, their sha256, then the tensors; any problem
+    raises `CheckpointError` (a `ValueError`: one line naming the file and the problem), a missing file
+    `FileNotFoundError`."""
+    from safetensors.torch import load
     path = Path(path)
     folder = path.parent if path.name == "config.json" else path
+    if folder.is_file():
+        raise CheckpointError(folder, "is a file, not a checkpoint folder (config.json + model.safetensors)")
     cfg_file, w_file = folder / "config.json", folder / "model.safetensors"
     for f in (cfg_file, w_file):
         if not f.exists():
             raise FileNotFoundError(f"not a moe_ids checkpoint: {f} is missing "
                                     "(expected config.json + model.safetensors)")
-    try: cfg = json.loads(cfg_file.read_text())
-    except json.JSONDecodeError as e: raise ValueError(f"{cfg_file} is not valid JSON: {e}") from None
-    if not isinstance(cfg, dict) or cfg.get("format") != CHECKPOINT_FORMAT:
-        found = cfg.get("format") if isinstance(cfg, dict) else None
-        raise ValueError(f"{cfg_file} is not a moe_ids checkpoint (format={found!r})")
-    version, weights = cfg.get("format_version"), load_file(str(w_file))
-    if version == 1:
-        try: cfg, weights = _upgrade_v1(cfg, weights)
-        except (KeyError, TypeError, AttributeError) as e:
-            raise ValueError(f"cannot convert the format-1 checkpoint {folder} ({e!r}); retrain it with this version "
-                             "(`moe-ids train ...`)") from None
-    elif version != CHECKPOINT_VERSION:
-        raise ValueError(f"unsupported checkpoint format version {version!r} in {cfg_file}; this moe_ids "
-                         f"({library_versions()['moe_ids']}) reads versions 1 and {CHECKPOINT_VERSION}: retrain the "
-                         "model with this version (`moe-ids train ...`)")
-    model = MoEClassifier.from_config(cfg["model"])
-    model.load_state_dict(weights, strict=True)
-    ck = Checkpoint(model.eval(), Preprocessor.from_dict(cfg["preprocessor"]), float(cfg["threshold"]),
-                    cfg.get("metrics", {}), cfg.get("history", []), cfg.get("train_config", {}),
-                    cfg.get("versions", {}), cfg.get("ablate"))
+        if not f.is_file(): raise CheckpointError(f, "is a directory" if f.is_dir() else "is not a regular file")
+    cfg, rename = _read_config(cfg_file), None
+    if cfg["format_version"] == 1:
+        try: cfg, rename = _upgrade_v1(cfg)
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            raise CheckpointError(cfg_file, f"is a format-1 checkpoint that cannot be converted ({e!r}); retrain the "
+                                            "model with this version (`moe-ids train ...`)") from None
+    pre = _check_config(cfg, cfg_file)
+    names = _check_weights_fit(cfg["model"], _safetensors_header(w_file), rename, cfg_file, w_file)
+    try: data = w_file.read_bytes()
+    except OSError as e: raise CheckpointError(w_file, f"cannot be read ({e.strerror or e})") from None
+    if cfg.get("weights_sha256") not in (None, hashlib.sha256(data).hexdigest()):
+        raise CheckpointError(w_file, "does not match the sha256 in config.json: the weights were changed or damaged "
+                                      "after the save, or come from another save")
+    try:
+        stored = load(data)
+        weights = {k: stored[name] for k, name in names.items()}
+    except Exception as e: raise CheckpointError(w_file, f"cannot be read ({e!r})") from None
+    bad = [names[k] for k, t in weights.items() if t.is_floating_point() and not bool(torch.isfinite(t).all())]
+    if bad: raise CheckpointError(w_file, f"holds NaN or infinite values in {len(bad)} tensor(s): {_short(bad, 200)}")
+    try:
+        model = MoEClassifier.from_config(cfg["model"])
+        model.load_state_dict(weights, strict=True)
+    except Exception as e:
+        raise CheckpointError(w_file, f"does not fit the model in config.json ({e})") from None
+    ck = Checkpoint(model.eval(), pre, float(cfg["threshold"]), cfg.get("metrics", {}), cfg.get("history", []),
+                    cfg.get("train_config", {}), cfg.get("versions", {}), cfg.get("ablate"))
     return ck.to(device)
 
 # %% ../nbs/02a_checkpoint.ipynb #0d6c374a
