@@ -4,36 +4,189 @@
 
 # %% ../nbs/08a_cli.ipynb #26237e06
 from __future__ import annotations
-import argparse, json, sys
+import argparse, contextlib, csv, gzip, io, json, os, secrets, sys, zlib
+from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
+from typing import Iterator, NamedTuple
 import pandas as pd
 from .data import DATASETS, MISSING_STRATEGIES
 
 # %% auto #0
-__all__ = ['read_chunks', 'score_file', 'score_stream', 'cmd_train', 'cmd_score', 'cmd_serve', 'cmd_bench', 'cmd_pipeline',
-           'cmd_report', 'parser', 'main']
+__all__ = ['Chunk', 'Records', 'read_chunks', 'score_file', 'score_stream', 'cmd_train', 'cmd_score', 'cmd_serve', 'cmd_bench',
+           'cmd_pipeline', 'cmd_report', 'parser', 'main']
 
 # %% ../nbs/08a_cli.ipynb #ab9e3940
 _TABLE_SUFFIXES = {".csv.gz": "csv", ".csv": "csv", ".parquet": "parquet", ".jsonl.gz": "jsonl", ".jsonl": "jsonl",
                    ".ndjson": "jsonl", ".json": "jsonl"}
 
 def _kind(path) -> str:
+    "The table format of `path` by its suffix: csv, parquet or jsonl."
     name = str(path).lower()
     for suffix, kind in _TABLE_SUFFIXES.items():
         if name.endswith(suffix): return kind
     raise ValueError(f"unsupported file type {Path(path).name!r}; known: {', '.join(_TABLE_SUFFIXES)}")
 
-def read_chunks(path, chunk_rows: int = 4096):
-    "DataFrames of at most `chunk_rows` flows of a CSV / CSV.gz / Parquet / JSON-lines file, and the total if known."
+# %% ../nbs/08a_cli.ipynb #11935185
+@dataclass
+class Chunk:
+    "A block of input records: the parsed good ones (`frame`, indexed by position) and the bad ones."
+    frame: pd.DataFrame
+    bad: list = field(default_factory=list)   # [(position, reason, raw text)]
+
+# %% ../nbs/08a_cli.ipynb #2da977f1
+_RAW_MAX = 500   # characters of a bad record's text kept in error reports
+
+def _raw(line: bytes) -> str:
+    "The start of a bad line as text (invalid bytes escaped)."
+    return line[:_RAW_MAX].decode("utf-8", "backslashreplace")
+
+def _lines(path) -> Iterator[tuple]:
+    """(line number, bytes without the line end) of the non-blank lines of file `path` (gzip-compressed if it ends in
+    .gz); a file that cannot be read to its end gives (line number, the error) last."""
+    with (gzip.open if str(path).lower().endswith(".gz") else open)(path, "rb") as fh:
+        n = 0
+        try:
+            for n, line in enumerate(fh, 1):
+                if line.strip(): yield n, line.rstrip(b"\r\n")
+        except (EOFError, OSError, zlib.error) as e:
+            yield n + 1, e
+
+# %% ../nbs/08a_cli.ipynb #e8a1cd30
+def _bad_utf8(line: bytes, e: UnicodeDecodeError) -> str:
+    "Why `line` is not valid UTF-8."
+    return f"not valid UTF-8: byte 0x{line[e.start]:02x} at byte {e.start + 1}"
+
+def _utf8(block: list) -> tuple[list, list, list]:
+    "Split a block of (line number, bytes) into the numbers and bytes of its valid UTF-8 lines, and its bad records."
+    bad = [(n, f"the file ends early here ({line})", "") for n, line in block if isinstance(line, Exception)]
+    block = [(n, line) for n, line in block if not isinstance(line, Exception)] if bad else block
+    try:
+        b"\n".join(line for _, line in block).decode("utf-8")
+        good = block
+    except UnicodeDecodeError:
+        good = []
+        for n, line in block:
+            try:
+                line.decode("utf-8")
+                good.append((n, line))
+            except UnicodeDecodeError as e:
+                bad.append((n, _bad_utf8(line, e), _raw(line)))
+    return [n for n, _ in good], [line for _, line in good], bad
+
+# %% ../nbs/08a_cli.ipynb #eeff3ab1
+def _csv_fields(line: bytes) -> list | str:
+    "The fields of one CSV line (bytes, valid UTF-8), or why it is malformed."
+    text = line.decode("utf-8")
+    if '"' not in text: return text.split(",")
+    try: return next(csv.reader([text], strict=True))
+    except csv.Error as e: return f"malformed quoting ({e})"
+
+def _csv_block(block: list, columns: list) -> Chunk:
+    "Parse a block of (line number, bytes) CSV lines with the header `columns` into a `Chunk`."
+    nums, lines, bad = _utf8(block)
+    k = len(columns)
+    ok_n, ok_l = [], []
+    for n, line in zip(nums, lines):
+        got = line.count(b",") + 1 if b'"' not in line else _csv_fields(line)
+        got = len(got) if isinstance(got, list) else got
+        if got == k:
+            ok_n.append(n)
+            ok_l.append(line)
+        else: bad.append((n, got if isinstance(got, str) else f"{got} fields where the header has {k}", _raw(line)))
+    frame = None
+    if ok_l:
+        with contextlib.suppress(ValueError, pd.errors.ParserError):
+            frame = pd.read_csv(io.BytesIO(b"\n".join(ok_l)), header=None, names=range(k), lineterminator="\n",
+                                skip_blank_lines=False, low_memory=False, encoding="utf-8")
+        if frame is None or frame.shape != (len(ok_l), k):
+            frame = pd.DataFrame([_csv_fields(line) for line in ok_l]).replace("", None)
+    frame = pd.DataFrame(index=range(0), columns=range(k)) if frame is None else frame
+    frame.columns, frame.index = list(columns), pd.Index(ok_n, dtype="int64")
+    return Chunk(frame, bad)
+
+# %% ../nbs/08a_cli.ipynb #9050d331
+def _jsonl_block(block: list) -> Chunk:
+    "Parse a block of (line number, bytes) JSON lines into a `Chunk` (one JSON object per line)."
+    nums, lines, bad = _utf8(block)
+    texts = b"\n".join(lines).decode("utf-8").split("\n") if lines else []
+    recs, idx = [], []
+    for n, text in zip(nums, texts):
+        reason = None
+        try:
+            obj = json.loads(text)
+            if "\\u" in text: json.dumps(obj, ensure_ascii=False).encode("utf-8")    # a lone surrogate raises
+        except UnicodeEncodeError: reason = "a lone UTF-16 surrogate escape (\\ud800-\\udfff): not text"
+        except (ValueError, RecursionError) as e: reason = f"not JSON: {e}"
+        else:
+            if not isinstance(obj, dict): reason = f"a JSON {type(obj).__name__}, not an object"
+        if reason is None:
+            recs.append(obj)
+            idx.append(n)
+        else: bad.append((n, reason, text[:_RAW_MAX]))
+    return Chunk(pd.DataFrame(recs, index=pd.Index(idx, dtype="int64")), bad)
+
+# %% ../nbs/08a_cli.ipynb #6ec5d9c4
+def _parquet_chunks(pf, chunk_rows: int) -> Iterator[Chunk]:
+    "`Chunk`s of the `pyarrow.parquet.ParquetFile` `pf`, by row group; unreadable records become bad records."
+    import pyarrow as pa
+    start, empty = 0, pd.DataFrame(columns=pf.schema_arrow.names)
+    for g in range(pf.num_row_groups):
+        rows, done = pf.metadata.row_group(g).num_rows, 0
+        try:
+            for b in pf.iter_batches(batch_size=chunk_rows, row_groups=[g]):
+                pos = start + done
+                done += b.num_rows
+                try: frame = b.to_pandas()
+                except (pa.ArrowException, ValueError, TypeError) as e:
+                    yield Chunk(empty, [(pos + i, f"unreadable record: {e}", "") for i in range(b.num_rows)])
+                    continue
+                frame.index = pd.RangeIndex(pos, pos + len(frame))
+                yield Chunk(frame)
+        except (pa.ArrowException, OSError, ValueError) as e:
+            yield Chunk(empty, [(start + i, f"unreadable row group {g}: {e}", "") for i in range(done, rows)])
+        start += rows
+
+# %% ../nbs/08a_cli.ipynb #fd818090
+class Records(NamedTuple):
+    "What `read_chunks` returns."
+    chunks: Iterator[Chunk]
+    columns: list | None   # the header's names (CSV, Parquet); None for JSON lines
+    total: int | None      # number of records, if the format says it (Parquet)
+    unit: str              # how positions count: "line" (1-based line numbers) or "record" (0-based)
+
+# %% ../nbs/08a_cli.ipynb #8a33658f
+_BOM = b"\xef\xbb\xbf"   # the UTF-8 byte-order mark some writers put first
+
+def _header(line: bytes) -> list:
+    "The column names of a CSV header line (a leading byte-order mark dropped, invalid bytes replaced)."
+    text = line.removeprefix(_BOM).decode("utf-8", "replace")
+    try: return next(csv.reader([text]))
+    except csv.Error: return text.split(",")
+
+def read_chunks(path, chunk_rows: int = 4096) -> Records:
+    """The records of a CSV / CSV.gz / Parquet / JSON-lines file in `Chunk`s of at most `chunk_rows` lines or records:
+    good records parsed, bad ones (malformed, wrong field count, invalid UTF-8, unreadable) with position and reason."""
     kind = _kind(path)
     if kind == "parquet":
-        import pyarrow.parquet as pq
-        f = pq.ParquetFile(path)
-        return (b.to_pandas() for b in f.iter_batches(batch_size=chunk_rows)), f.metadata.num_rows
-    if kind == "csv":
-        return pd.read_csv(path, chunksize=chunk_rows, low_memory=False, encoding="utf-8-sig",
-                           encoding_errors="replace"), None
-    return pd.read_json(path, lines=True, chunksize=chunk_rows, dtype=False), None
+        import pyarrow as pa, pyarrow.parquet as pq
+        try: pf = pq.ParquetFile(path)
+        except (pa.ArrowException, OSError, ValueError) as e:
+            raise ValueError(f"{path}: not a readable Parquet file ({e})") from None
+        if not pf.schema_arrow.names: raise ValueError(f"{path}: no columns")
+        return Records(_parquet_chunks(pf, chunk_rows), pf.schema_arrow.names, pf.metadata.num_rows, "record")
+    lines = _lines(path)
+    first = next(lines, None)
+    if first is not None and not isinstance(first[1], Exception) and not first[1].removeprefix(_BOM).strip():
+        first = next(lines, None)       # a line holding only a byte-order mark
+    if first is None: raise ValueError(f"{path}: empty file (no {'header line' if kind == 'csv' else 'records'})")
+    if isinstance(first[1], Exception): raise ValueError(f"{path}: cannot be read ({first[1]})")
+    columns = _header(first[1]) if kind == "csv" else None
+    head = [] if kind == "csv" else [(first[0], first[1].removeprefix(_BOM))]
+    rest = chain(head, lines)
+    blocks = iter(lambda: list(islice(rest, chunk_rows)), [])
+    chunks = (_csv_block(b, columns) if kind == "csv" else _jsonl_block(b) for b in blocks)
+    return Records(chunks, columns, None, "line")
 
 # %% ../nbs/08a_cli.ipynb #4b815bc0
 def _meta_columns(columns, inf) -> list:
@@ -44,68 +197,213 @@ def _meta_columns(columns, inf) -> list:
     return [c for c in columns if t.get(normalize_name(c)) in set(META_COLUMNS) | {"label", "attack"}]
 
 # %% ../nbs/08a_cli.ipynb #6bee8349
-def score_file(inf, src, out=None, only_attacks: bool = False, missing_strategy: str = "mask", chunk_rows: int = 4096,
-               progress: bool = True) -> dict:
-    "Score the flows of file `src` into `out` (by suffix; JSON lines on stdout when None). Returns counts."
-    from tqdm.auto import tqdm
-    chunks, total = read_chunks(src, chunk_rows)
-    parts, n, n_attack, n_err = [], 0, 0, 0
-    sink = None if out is None else Path(out)
-    kind = None if sink is None else _kind(sink)
-    bar = tqdm(total=total, unit="flows", desc=f"scoring {Path(src).name}", disable=not progress, file=sys.stderr)
-    first = True
-    for df in chunks:
-        res = inf.predict(df, missing_strategy=missing_strategy, on_error="report", flat=True)
-        meta = df[_meta_columns(df.columns, inf)]
-        meta.columns = [str(c).strip() for c in meta.columns]
-        res = pd.concat([meta, res], axis=1)
-        n += len(res)
-        n_attack += int((res["prediction"] == "Attack").sum())
-        if "error" in res: n_err += int(res["error"].notna().sum())
-        if only_attacks: res = res[res["prediction"] == "Attack"]
-        if kind == "parquet": parts.append(res)
-        elif kind == "csv": res.to_csv(sink, mode="w" if first else "a", header=first, index=False)
-        elif kind is None:
-            sys.stdout.write(res.to_json(orient="records", lines=True))
-            sys.stdout.flush()
-        else:
-            with open(sink, "w" if first else "a") as fh: fh.write(res.to_json(orient="records", lines=True))
-        first = False
-        bar.update(len(df))
-    bar.close()
-    if kind == "parquet": pd.concat(parts, ignore_index=True).to_parquet(sink, index=False)
-    if kind == "csv" and first: pd.DataFrame(columns=["prediction"]).to_csv(sink, index=False)
-    return dict(flows=n, attacks=n_attack, errors=n_err, output=str(sink) if sink else "stdout")
+_DUPLICATES = ("first", "last", "error")   # what --duplicate-columns accepts
+
+def _merge_duplicates(frame: pd.DataFrame, inf, keep: str = "first") -> tuple[pd.DataFrame, list]:
+    """`frame` with one column per name (copies of one name, or spellings of one column of the model's dataset, merged
+    row by row: the first, or `last`, copy with a value wins), and the names that had two values in some row."""
+    from moe_ids.inference import alias_table, normalize_name
+    table, groups = alias_table(inf.dataset), {}
+    for j, c in enumerate(frame.columns):
+        groups.setdefault(table.get(normalize_name(c), ("name", str(c))), []).append(j)
+    multi = [g for g in groups.values() if len(g) > 1]
+    if not multi: return frame, []
+    out, dups = frame.iloc[:, [g[0] for g in groups.values()]].copy(), []
+    for g in multi:
+        block = frame.iloc[:, g].set_axis(range(len(g)), axis=1)
+        if (block.notna().sum(axis=1) > 1).any(): dups.append(str(frame.columns[g[0]]).strip())
+        out[frame.columns[g[0]]] = block.ffill(axis=1).iloc[:, -1] if keep == "last" else block.bfill(axis=1).iloc[:, 0]
+    return out, dups
+
+# %% ../nbs/08a_cli.ipynb #eab7a9d2
+_DATA_ERRORS = (ValueError, TypeError, ArithmeticError, RecursionError)   # what bad data raises
+
+def _predict_rows(inf, frame: pd.DataFrame, missing_strategy: str = "mask") -> pd.DataFrame:
+    "`predict(flat=True)` of every row of `frame`; a row that cannot be scored gets an `error` instead."
+    def run(f): return inf.predict(f, missing_strategy=missing_strategy, on_error="report", flat=True)
+    try: return run(frame)
+    except _DATA_ERRORS as e: failure = e
+    if len(frame) == 1: return pd.DataFrame({"error": [str(failure)]}, index=frame.index)
+    with contextlib.suppress(*_DATA_ERRORS):
+        guard = pd.DataFrame({c: [0.0] for c in inf.spec.numeric}, index=pd.Index([-1], dtype="int64"))
+        return run(pd.concat([frame, guard])).drop(index=-1)
+    half = len(frame) // 2
+    return pd.concat([_predict_rows(inf, frame.iloc[:half], missing_strategy),
+                      _predict_rows(inf, frame.iloc[half:], missing_strategy)])
 
 # %% ../nbs/08a_cli.ipynb #432eebec
-def _print_line(s: str) -> None:
-    sys.stdout.write(s + "\n")
-    sys.stdout.flush()
+def _text_columns(df: pd.DataFrame) -> pd.DataFrame:
+    "`df` with its mixed-type (object) columns as strings, which Parquet can store."
+    return df.astype({c: "string" for c, t in df.dtypes.items() if t == object})
 
-def score_stream(inf, lines, write=_print_line, only_attacks: bool = False, missing_strategy: str = "mask") -> dict:
-    "Score JSON lines (an iterable of str) one by one: one flushed result line per input line, an error for a bad one."
+class _Output:
+    """A table written to a temporary file beside `path` and renamed onto it when complete (`commit`), or removed
+    (`abort`); a context manager that commits on success. `path=None`: JSON lines on stdout."""
+    def __init__(self, path=None):
+        self.path = None if path is None else Path(path)
+        self.kind = "jsonl" if path is None else _kind(path)
+        self.columns, self.parts, self.fh, self.tmp = None, [], None, None
+        if self.path is None: return
+        if not self.path.parent.is_dir(): raise ValueError(f"output folder {self.path.parent} does not exist")
+        self.tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}-{secrets.token_hex(6)}.part")
+        os.close(os.open(self.tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))   # the umask applies, as for `path`
+        if self.kind != "parquet":
+            opener = gzip.open if self.path.name.lower().endswith(".gz") else open
+            self.fh = opener(self.tmp, "wt", encoding="utf-8", newline="")
+
+    def write(self, df: pd.DataFrame) -> None:
+        "Append the rows of `df` (the first call fixes the columns; a CSV header is written even without rows)."
+        first = self.columns is None
+        if first: self.columns = list(df.columns)
+        else: df = df.reindex(columns=self.columns)
+        if self.kind == "parquet": self.parts.append(df)
+        elif self.kind == "csv": df.to_csv(self.fh, header=first, index=False)
+        elif len(df):
+            fh = self.fh or sys.stdout
+            fh.write(df.to_json(orient="records", lines=True))
+            fh.flush()
+
+    def commit(self) -> None:
+        "Finish the temporary file, flush it to disk and rename it onto `path`."
+        if self.path is None: return
+        if self.kind == "parquet":
+            df = pd.concat(self.parts, ignore_index=True) if self.parts else pd.DataFrame(columns=self.columns)
+            _text_columns(df).to_parquet(self.tmp, index=False)
+        else: self.fh.close()
+        fd = os.open(self.tmp, os.O_RDONLY)
+        try: os.fsync(fd)
+        finally: os.close(fd)
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        "Remove the temporary file."
+        if self.fh is not None:
+            with contextlib.suppress(OSError, ValueError): self.fh.close()
+        if self.tmp is not None: self.tmp.unlink(missing_ok=True)
+
+    def __enter__(self): return self
+
+    def __exit__(self, typ, exc, tb):
+        if typ is not None:
+            self.abort()
+            return
+        try: self.commit()
+        except BaseException:
+            self.abort()
+            raise
+
+# %% ../nbs/08a_cli.ipynb #56f7f1a2
+def _score_chunk(inf, chunk: Chunk, unit: str, results: list, missing_strategy: str, keep: str) -> tuple:
+    "One output row per record of `chunk` in input order (position, identifiers, result or error), and its duplicates."
+    frame, dups = _merge_duplicates(chunk.frame, inf, keep)
+    meta = frame[_meta_columns(frame.columns, inf)].rename(columns=lambda c: str(c).strip())
+    res = _predict_rows(inf, frame, missing_strategy) if len(frame) else pd.DataFrame(index=frame.index)
+    rows = pd.concat([meta, res], axis=1)
+    if chunk.bad:
+        bad = pd.DataFrame({"error": [b[1] for b in chunk.bad], "raw": [b[2] for b in chunk.bad]},
+                           index=pd.Index([b[0] for b in chunk.bad], dtype="int64"))
+        rows = pd.concat([rows, bad]).sort_index(kind="stable")
+    rows = rows.reindex(columns=[*meta.columns, *results, "raw"])
+    rows.insert(0, unit, rows.index)
+    rows["n_missing"] = rows["n_missing"].astype("Int64")
+    return rows.reset_index(drop=True), dups
+
+# %% ../nbs/08a_cli.ipynb #edbe6952
+def score_file(inf, src, out=None, only_attacks: bool = False, missing_strategy: str = "mask", chunk_rows: int = 4096,
+               progress: bool = True, errors=None, strict: bool = False, duplicate_columns: str = "first") -> dict:
+    """Score every record of file `src` into `out` (format by suffix; JSON lines on stdout when None), written
+    atomically: a bad record becomes an error row at its position, or a line of the JSON-lines file `errors`; `strict`
+    raises on the first one instead. Returns the counts (read = scored + errors)."""
+    from tqdm.auto import tqdm
+    from moe_ids.inference import resolve_columns
+    if duplicate_columns not in _DUPLICATES:
+        raise ValueError(f"duplicate_columns must be one of {list(_DUPLICATES)}, not {duplicate_columns!r}")
+    recs = read_chunks(src, chunk_rows)
+    unit = recs.unit
+    results = [*inf.predict(pd.DataFrame(columns=inf.features), flat=True).columns, "error"]
+    counts = dict(read=0, scored=0, errors=0, attacks=0, duplicate_columns=[], output=str(out) if out else "stdout")
+    if errors is not None: counts["errors_file"] = str(errors)
+    meta = []
+    if recs.columns is not None:
+        if not set(resolve_columns(recs.columns, inf.spec)["rename"].values()) & set(inf.spec.numeric):
+            raise ValueError(f"{src}: none of its {len(recs.columns)} columns is a feature of the {inf.dataset} "
+                             f"model (columns: {[str(c) for c in recs.columns[:8]]})")
+        full_row = pd.DataFrame([[0] * len(recs.columns)], columns=recs.columns)   # reports every duplicated name
+        header, counts["duplicate_columns"] = _merge_duplicates(full_row, inf)
+        meta = [str(c).strip() for c in _meta_columns(header.columns, inf)]
+        if counts["duplicate_columns"] and duplicate_columns == "error":
+            raise ValueError(f"{src}: duplicated columns {counts['duplicate_columns']} (duplicate_columns='error')")
+    with (_Output(out) as sink, _Output(errors) if errors is not None else contextlib.nullcontext() as err_sink,
+          tqdm(total=recs.total, unit="flows", desc=f"scoring {Path(src).name}", disable=not progress,
+               file=sys.stderr) as bar):
+        for chunk in recs.chunks:
+            rows, dups = _score_chunk(inf, chunk, unit, results, missing_strategy, duplicate_columns)
+            counts["duplicate_columns"] += [d for d in dups if d not in counts["duplicate_columns"]]
+            if dups and duplicate_columns == "error":
+                raise ValueError(f"{src}: duplicated columns {dups} (duplicate_columns='error')")
+            err, n = rows["error"].notna(), len(rows)
+            if strict and err.any():
+                raise ValueError(f"{src} {unit} {rows[unit][err].iloc[0]}: {rows['error'][err].iloc[0]} (strict)")
+            counts["read"] += n
+            counts["errors"] += int(err.sum())
+            counts["scored"] += n - int(err.sum())
+            counts["attacks"] += int((rows["prediction"] == "Attack").sum())
+            if err_sink is not None:
+                ids = [c for c in rows.columns if c not in results and c not in (unit, "raw")]
+                err_sink.write(rows.loc[err, [unit, *ids, "error", "raw"]])
+                rows = rows[~err]
+            shown = (rows["prediction"] == "Attack") | rows["error"].notna() if only_attacks else slice(None)
+            sink.write(rows.loc[shown].drop(columns="raw"))
+            bar.update(n)
+        if sink.columns is None: sink.write(pd.DataFrame(columns=[unit, *meta, *results]))
+        if err_sink is not None and err_sink.columns is None:
+            err_sink.write(pd.DataFrame(columns=[unit, *meta, "error", "raw"]))
+    return counts
+
+# %% ../nbs/08a_cli.ipynb #4be38d75
+def _line_writer(fh=None):
+    "A function that writes one line to `fh` (stdout when None, looked up at each call) and flushes it."
+    def write(s: str) -> None:
+        f = fh or sys.stdout
+        f.write(s + "\n")
+        f.flush()
+    return write
+
+def _stream_flows(inf, line, missing_strategy: str) -> tuple[list, bool]:
+    "The result rows of one stream line (bytes or str) and whether it held a single flow; `ValueError` for a bad line."
+    if isinstance(line, bytes):
+        try: line = line.decode("utf-8")
+        except UnicodeDecodeError as e: raise ValueError(_bad_utf8(line, e)) from None
+    text = line.strip().lstrip("\ufeff")
+    if not text: raise ValueError("empty line")
+    try: obj = json.loads(text)
+    except json.JSONDecodeError as e: raise ValueError(f"not JSON: {e}") from None
+    out = inf.predict(obj, missing_strategy=missing_strategy)
+    rows = [out] if isinstance(out, dict) else out.to_dict("records")
+    flows = [obj] if isinstance(obj, dict) else obj
+    rows = [{**{k: f[k] for k in _meta_columns(f.keys(), inf)}, **r} for f, r in zip(flows, rows)]
+    return rows, isinstance(obj, dict)
+
+def score_stream(inf, lines, write=None, only_attacks: bool = False, missing_strategy: str = "mask", errors=None,
+                 strict: bool = False) -> dict:
+    """Score JSON lines (an iterable of bytes or str) one by one: one flushed result line per input line, in order;
+    a bad line gives an error record (written by `errors` if given), or raises if `strict`. Returns the counts."""
     from moe_ids.metrics import jsonable
-    counts = dict(lines=0, attacks=0, errors=0)
+    write = write or _line_writer()
+    counts = dict(read=0, scored=0, errors=0, attacks=0)
     for i, line in enumerate(lines, 1):
-        counts["lines"] += 1
-        try:
-            text = line.strip()
-            if not text: raise ValueError("empty line")
-            try: obj = json.loads(text)
-            except json.JSONDecodeError as e: raise ValueError(f"not JSON: {e}") from None
-            out = inf.predict(obj, missing_strategy=missing_strategy)
-            rows = [out] if isinstance(out, dict) else out.to_dict("records")
-            flows = [obj] if isinstance(obj, dict) else obj
-            meta = [{k: f[k] for k in _meta_columns(f.keys(), inf)} for f in flows]
-            rows = [{"line": i, **m, **r} for m, r in zip(meta, rows)]
-            counts["attacks"] += sum(r["prediction"] == "Attack" for r in rows)
-            if only_attacks: rows = [r for r in rows if r["prediction"] == "Attack"]
-            if not rows: continue
-            rec = rows[0] if isinstance(obj, dict) else rows
-        except (ValueError, TypeError, RecursionError) as e:
+        counts["read"] += 1
+        try: rows, single = _stream_flows(inf, line, missing_strategy)
+        except _DATA_ERRORS as e:
             counts["errors"] += 1
-            rec = {"line": i, "error": str(e)[:2000]}
-        write(json.dumps(jsonable(rec)))
+            if strict: raise ValueError(f"stdin line {i}: {e} (strict)") from None
+            (errors or write)(json.dumps({"line": i, "error": str(e)[:2000]}))
+            continue
+        counts["scored"] += 1
+        rows = [{"line": i, **r} for r in rows]
+        counts["attacks"] += sum(r["prediction"] == "Attack" for r in rows)
+        if only_attacks: rows = [r for r in rows if r["prediction"] == "Attack"]
+        if rows: write(json.dumps(jsonable(rows[0] if single else rows)))
     return counts
 
 # %% ../nbs/08a_cli.ipynb #e1cfd5d4
@@ -138,21 +436,33 @@ def _inference(a: argparse.Namespace):
         return None
 
 # %% ../nbs/08a_cli.ipynb #d7209da8
+def _one_line(e: Exception) -> str:
+    "The message of `e` on one line."
+    return " ".join(str(e).split())
+
 def cmd_score(a: argparse.Namespace) -> int:
-    "`moe-ids score`: score a file into `-o` (or JSON lines on stdout), or JSON lines from stdin; counts on stderr."
+    """`moe-ids score`: score a file into `-o` (or JSON lines on stdout), or JSON lines from stdin; counts on stderr.
+    A file or stream that cannot be scored, or a bad record with `--strict`, is one line on stderr and exit status 2."""
     if a.input != "-" and not Path(a.input).exists():
         print(f"moe-ids score: no such file {a.input}", file=sys.stderr)
         return 2
     inf = _inference(a)
     if inf is None: return 2
-    if a.input == "-":
-        c = score_stream(inf, iter(sys.stdin.readline, ""), only_attacks=a.only_attacks,
-                         missing_strategy=a.missing_strategy)
-    else:
-        try: c = score_file(inf, a.input, a.output, a.only_attacks, a.missing_strategy, a.chunk_rows, not a.no_progress)
-        except ValueError as e:
-            print(f"moe-ids score: {e}", file=sys.stderr)
-            return 2
+    try:
+        if a.input == "-":
+            with open(a.errors, "w", encoding="utf-8") if a.errors else contextlib.nullcontext() as fh:
+                c = score_stream(inf, iter(sys.stdin.buffer.readline, b""), only_attacks=a.only_attacks,
+                                 missing_strategy=a.missing_strategy, errors=fh and _line_writer(fh), strict=a.strict)
+            c.update(output="stdout", **({"errors_file": a.errors} if a.errors else {}))
+        else:
+            c = score_file(inf, a.input, a.output, a.only_attacks, a.missing_strategy, a.chunk_rows, not a.no_progress,
+                           errors=a.errors, strict=a.strict, duplicate_columns=a.duplicate_columns)
+    except (ValueError, OSError) as e:
+        print(f"moe-ids score: {_one_line(e)}", file=sys.stderr)
+        return 2
+    if c.get("duplicate_columns"):
+        print(f"moe-ids score: {a.input}: duplicated columns {c['duplicate_columns']}: the {a.duplicate_columns} copy "
+              "with a value was read (--duplicate-columns)", file=sys.stderr)
     print(json.dumps(c), file=sys.stderr)
     return 0
 
@@ -163,7 +473,7 @@ def cmd_serve(a: argparse.Namespace) -> int:
     inf = _inference(a)
     if inf is None: return 2
     serve(inf, host=a.host, port=a.port, log_level=a.log_level, max_batch=a.max_batch, max_body_bytes=a.max_body_bytes,
-          missing_strategy=a.missing_strategy)
+          missing_strategy=a.missing_strategy, max_pending=a.max_pending, retry_after=a.retry_after)
     return 0
 
 # %% ../nbs/08a_cli.ipynb #ed842050
@@ -256,6 +566,11 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("-o", "--output", default=None, help="output file (.csv, .csv.gz, .parquet, .jsonl); else stdout")
     s.add_argument("--checkpoint", required=True, help="checkpoint folder")
     s.add_argument("--only-attacks", action="store_true", help="write only flows predicted as attacks (and errors)")
+    s.add_argument("--errors", default=None,
+                   help="write bad records (position, reason, raw line) to this JSON-lines file, not as error rows")
+    s.add_argument("--strict", action="store_true", help="fail (exit status 2) at the first bad record")
+    s.add_argument("--duplicate-columns", default="first", choices=_DUPLICATES,
+                   help="which copy of a duplicated column wins where both have a value (error: refuse the file)")
     s.add_argument("--missing-strategy", **strategy)
     s.add_argument("--chunk-rows", type=_int_at_least(1), default=4096, help="flows per chunk when reading files")
     s.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
@@ -267,6 +582,9 @@ def parser() -> argparse.ArgumentParser:
     v.add_argument("--port", type=int, default=8000, help="port")
     v.add_argument("--max-batch", type=int, default=4096, help="most flows per POST /predict")
     v.add_argument("--max-body-bytes", type=int, default=8 * 2**20, help="largest request body")
+    v.add_argument("--max-pending", type=_int_at_least(1), default=None,
+                   help="most POST /predict requests in flight; more get 503 + Retry-After (default: 4 per CPU core)")
+    v.add_argument("--retry-after", type=_int_at_least(1), default=1, help="seconds in the Retry-After header of a 503")
     v.add_argument("--missing-strategy", **strategy)
     v.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
     v.add_argument("--log-level", default="info", help="uvicorn log level")
