@@ -4,13 +4,18 @@
 
 # %% ../nbs/07_inference.ipynb #14061890
 from __future__ import annotations
-import re
-from collections.abc import Mapping
+import math, re
+from collections.abc import Callable, Mapping
+from contextlib import suppress
+from functools import lru_cache
+from itertools import chain, repeat
+from operator import itemgetter, methodcaller
+from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from fastcore.basics import patch
 from .data import (
-    _MISSING_TOKENS, DATASETS, META_COLUMNS, MISSING_STRATEGIES, FeatureSpec, dataset_info, feature_spec)
+    _MISSING_TOKENS, DATASETS, META_COLUMNS, MISSING_STRATEGIES, FeatureSpec, dataset_info, feature_spec, slog1p)
 from . import __version__
 from .checkpoint import Checkpoint, load_checkpoint
 
@@ -128,6 +133,9 @@ class MoEInference:
         if chunk_size < 1: raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
         self.checkpoint, self.chunk_size = ck, int(chunk_size)
         self.checkpoint.model.eval()
+        vocab = ck.preprocessor.vocab
+        self._codes = {c: {v: i + 1 for i, v in enumerate(vocab[c])} for c in self.spec.categorical}  # 0 = unknown
+        self._plans, self._plans_table, self._memo = {}, None, {}   # see `_plan` and `_categories`
 
     @classmethod
     def from_checkpoint(cls, path, device: str = "auto", **kwargs) -> "MoEInference":
@@ -156,71 +164,205 @@ class MoEInference:
                     device=str(next(ck.model.parameters()).device))
 
 # %% ../nbs/07_inference.ipynb #27d91546
-def _plain(v):
-    "A flow value as a frame cell: nested values (lists, dicts, ...) become their text, which is then invalid."
-    return str(v) if isinstance(v, (list, dict, tuple, set)) else v
+class _Plan(NamedTuple):
+    "How the columns of one input schema become the model's features; built once per schema by `MoEInference._plan`."
+    unknown: list             # input names that are no known spelling
+    ignored: list             # known names that are not features of the model (metadata, labels, unused features)
+    num_pos: np.ndarray       # input positions holding numeric features, in input order
+    num_take: np.ndarray      # [numeric features, k]: each feature's spellings, as indices in num_pos (len = none)
+    cat_pos: np.ndarray       # the same for the categorical features
+    cat_take: np.ndarray
+    cat_feats: tuple          # the categorical feature read from each of cat_pos
+    num_get: Callable | None  # a row of values (a tuple) -> its numeric cells (a tuple); None without numeric columns
+    cat_get: Callable | None  # a row of values -> its categorical cells
 
-def _as_frame(features) -> tuple[pd.DataFrame, bool]:
-    "Input -> (frame, single?) with a clear error for anything that is not a flow, a list of flows or a DataFrame."
-    if isinstance(features, pd.DataFrame): return features, False
-    if isinstance(features, Mapping): return pd.DataFrame([{k: _plain(v) for k, v in features.items()}]), True
-    if isinstance(features, (list, tuple)):
-        if len(features) == 0: raise ValueError("empty list: no flow to score")
-        for i, f in enumerate(features):
-            if not isinstance(f, Mapping):
-                raise ValueError(f"flow {i} is a {type(f).__name__}, not a mapping of feature names to values")
-        return pd.DataFrame.from_records([{k: _plain(v) for k, v in f.items()} for f in features]), False
-    raise ValueError("features must be a dict (one flow), a list of dicts or a DataFrame, "
-                     f"not {type(features).__name__}")
+def _getter(pos) -> Callable | None:
+    "A C-level `tuple -> tuple` picking the entries `pos` of a row, or None when `pos` is empty."
+    if len(pos) == 0: return None
+    return itemgetter(*pos) if len(pos) > 1 else itemgetter(slice(pos[0], pos[0] + 1))
 
+def _take(feats: list, sources: list) -> np.ndarray:
+    "[features, k]: for each of `feats`, the indices in `sources` naming it, first first, padded with `len(sources)`."
+    idx = {f: [i for i, s in enumerate(sources) if s == f] for f in feats}
+    out = np.full((len(feats), max([1, *map(len, idx.values())])), len(sources), dtype=np.intp)
+    for r, f in enumerate(feats): out[r, :len(idx[f])] = idx[f]
+    return out
+
+_PLAN_CACHE = 256   # input schemas remembered per MoEInference
+
+@patch
+def _plan(self: MoEInference, columns: tuple) -> _Plan:
+    """The `_Plan` of an input whose column names are `columns`, from `resolve_columns`, cached: at most `_PLAN_CACHE`
+    schemas (all forgotten beyond that), rebuilt when the dataset's alias table is."""
+    table = alias_table(self.dataset)
+    if table is not self._plans_table: self._plans, self._plans_table = {}, table
+    key = columns if set(map(type, columns)) <= {str} else tuple(zip(map(type, columns), columns))   # 1 is not "1"
+    plan = self._plans.get(key)
+    if plan is not None: return plan
+    spec, res = self.spec, resolve_columns(columns, self.spec)
+    mapped = [(j, res["rename"][c]) for j, c in enumerate(columns) if c in res["rename"]]
+    num = [(j, f) for j, f in mapped if f not in spec.categorical]
+    cat = [(j, f) for j, f in mapped if f in spec.categorical]
+    num_pos, cat_pos = np.array([j for j, _ in num], np.intp), np.array([j for j, _ in cat], np.intp)
+    plan = _Plan(res["unknown"], res["ignored"], num_pos, _take(spec.numeric, [f for _, f in num]), cat_pos,
+                 _take(spec.categorical, [f for _, f in cat]), tuple(f for _, f in cat), _getter(num_pos.tolist()),
+                 _getter(cat_pos.tolist()))
+    if len(self._plans) >= _PLAN_CACHE: self._plans = {}
+    self._plans[key] = plan
+    return plan
+
+# %% ../nbs/07_inference.ipynb #74461280
+_PLAIN_TYPES = frozenset({int, float, type(None), np.float64, np.float32, np.float16, np.int64, np.int32, np.int16,
+                          np.int8, np.uint64, np.uint32, np.uint16, np.uint8})   # cells float64 takes as they are
+
+def _no_inf(v: np.ndarray) -> np.ndarray: return np.where(np.isinf(v), np.nan, v)
+
+def _plain_column(cells) -> np.ndarray | None:
+    "Cells of numbers or None as float64 (None -> NaN), or None when some cell is anything else or too large."
+    if not set(map(type, cells)) <= _PLAIN_TYPES: return None
+    with suppress(OverflowError): return np.array(cells, dtype=np.float64)   # ints beyond float64 raise
+    return None
+
+def _cell_numbers(rows: list, getter: Callable | None, m: int) -> tuple[np.ndarray, np.ndarray]:
+    """The numeric cells (`getter`, `m` of them) of `rows` of values as a float64 matrix (NaN = missing) and invalid
+    flags: one block when every cell is a number or None, else the plain columns each in a block and only the others
+    (strings, booleans, nested values) through `parse_numeric`."""
+    n = len(rows)
+    if getter is None: return np.zeros((n, 0)), np.zeros((n, 0), bool)
+    cells = list(map(getter, rows))
+    if set(map(type, chain.from_iterable(cells))) <= _PLAIN_TYPES:
+        with suppress(OverflowError): return _no_inf(np.array(cells, dtype=np.float64)), np.zeros((n, m), bool)
+    v, bad = np.empty((n, m)), np.zeros((n, m), bool)
+    for j, col in enumerate(zip(*cells)):
+        plain = _plain_column(col)
+        if plain is None: v[:, j], bad[:, j] = parse_numeric(pd.Series(col, dtype=object))
+        else: v[:, j] = plain
+    return _no_inf(v), bad
+
+# %% ../nbs/07_inference.ipynb #b5d84b37
+@lru_cache(maxsize=256)
 def _is_plain_number(dtype) -> bool:
     "Whether a column of `dtype` converts to float64 as it is (numbers, not booleans or complex numbers)."
     return (pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
             and not pd.api.types.is_complex_dtype(dtype))
 
+def _frame_numbers(df: pd.DataFrame, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The columns at positions `pos` of `df` as a float64 matrix (NaN = missing) and invalid flags: the numeric columns
+    in one block, only the others (strings, booleans, objects) through `parse_numeric`."""
+    n = len(df)
+    v, bad = np.full((n, len(pos)), np.nan), np.zeros((n, len(pos)), bool)
+    plain = np.fromiter(map(_is_plain_number, df.dtypes.iloc[pos]), bool, len(pos))
+    if plain.any(): v[:, plain] = df.iloc[:, pos[plain]].to_numpy(dtype=np.float64, na_value=np.nan)
+    for j in np.flatnonzero(~plain): v[:, j], bad[:, j] = parse_numeric(df.iloc[:, pos[j]])
+    return _no_inf(v), bad
+
+# %% ../nbs/07_inference.ipynb #887d5b5e
+_MEMO_SIZE = 4096   # remembered values per categorical feature
+
+@patch
+def _categories(self: MoEInference, values, feature: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    "One input column of categorical `feature` -> (categories, invalid flags, vocabulary codes)."
+    memo, codes, values = self._memo.setdefault(feature, {}), self._codes[feature], list(values)
+    try: hits = list(map(memo.get, zip(map(type, values), values)))
+    except TypeError: hits = [None] * len(values)            # an unhashable value (a list, a dict)
+    if None in hits:
+        todo = [i for i, h in enumerate(hits) if h is None]
+        cats, bad = parse_categorical(pd.Series([values[i] for i in todo], dtype=object), self.dataset, feature)
+        if len(memo) > _MEMO_SIZE: memo.clear()
+        for i, c, b in zip(todo, cats.tolist(), bad.tolist()):
+            hits[i], v = (c, b, codes.get(c, 0)), values[i]
+            if not (isinstance(v, float) and math.isnan(v)):
+                with suppress(TypeError): memo[(type(v), v)] = hits[i]
+    if not hits: return np.zeros(0, object), np.zeros(0, bool), np.zeros(0, np.int64)
+    cats, bad, code = zip(*hits)
+    return np.array(cats, dtype=object), np.array(bad, dtype=bool), np.array(code, dtype=np.int64)
+
+# %% ../nbs/07_inference.ipynb #8015833a
+def _first_present(take: np.ndarray, ok: np.ndarray, bad: np.ndarray, *values) -> tuple:
+    """Merge the spellings of each feature: `take` [features, k] indexes the input columns (their number = none). Of
+    each feature the first present (`ok`) value wins; `values` are (matrix, fill for none) pairs. Returns the merged
+    matrices, the present flags and the invalid flags (some spelling invalid, none present)."""
+    def pick(a, fill): return np.concatenate([a, np.full((len(a), 1), fill, dtype=a.dtype)], 1)[:, take]
+    ok_k = pick(ok, False)
+    present = ok_k.any(2)
+    invalid = pick(bad, False).any(2) & ~present
+    if take.shape[1] == 1: return [pick(v, fill)[:, :, 0] for v, fill in values], present, invalid
+    first = ok_k.argmax(2)[:, :, None]
+    return [np.take_along_axis(pick(v, fill), first, 2)[:, :, 0] for v, fill in values], present, invalid
+
+# %% ../nbs/07_inference.ipynb #176eccd2
+def _rows(features) -> tuple:
+    """(columns, rows, frame, single?) of an input: a flow or a list of flows with one schema as rows of values
+    (tuples), a DataFrame or a list of flows with different keys as a frame; a clear error for anything else."""
+    if isinstance(features, pd.DataFrame): return tuple(features.columns), None, features, False
+    if isinstance(features, Mapping): return tuple(features), [tuple(features.values())], None, True
+    if not isinstance(features, (list, tuple)):
+        raise ValueError("features must be a dict (one flow), a list of dicts or a DataFrame, "
+                         f"not {type(features).__name__}")
+    if len(features) == 0: raise ValueError("empty list: no flow to score")
+    if not all(map(isinstance, features, repeat(Mapping))):
+        i = next(i for i, f in enumerate(features) if not isinstance(f, Mapping))
+        raise ValueError(f"flow {i} is a {type(features[i]).__name__}, not a mapping of feature names to values")
+    schemas = set(map(tuple, features))
+    if len(schemas) == 1: return schemas.pop(), list(map(tuple, map(methodcaller("values"), features))), None, False
+    frame = pd.DataFrame(list(map(dict, features)))
+    return tuple(frame.columns), None, frame, False
+
 @patch
 def _canonical(self: MoEInference, features, strict: bool) -> dict:
-    "The canonical frame of `features` with per-row missing/invalid flags and the unknown names."
-    raw, single = _as_frame(features)
-    res = resolve_columns(raw.columns, self.spec)
-    if strict and res["unknown"]: raise ValueError(f"unknown feature names (strict=True): {res['unknown']}")
-    n, spec = len(raw), self.spec
-    cols, present, invalid = {}, {}, {}
-    mapped = [(j, res["rename"][c]) for j, c in enumerate(raw.columns) if c in res["rename"]]
-    dts = raw.dtypes.tolist()
-    fast = [j for j, canon in mapped if canon not in spec.categorical and _is_plain_number(dts[j])]
-    if fast:                                # all plain numeric columns converted in one block
-        block = raw.iloc[:, fast].to_numpy(dtype=np.float64, na_value=np.nan)
-        block = np.where(np.isinf(block), np.nan, block)
-        pos, no_bad = {j: i for i, j in enumerate(fast)}, np.zeros(n, bool)
-    for j, canon in mapped:                 # by position: duplicated labels are merged, the first present value wins
-        if fast and j in pos: v, bad = block[:, pos[j]], no_bad
-        elif canon in spec.categorical: v, bad = parse_categorical(raw.iloc[:, j], spec.dataset, canon)
-        else: v, bad = parse_numeric(raw.iloc[:, j])
-        ok = (v != "") if canon in spec.categorical else ~np.isnan(v)
-        if canon in cols:
-            cols[canon] = np.where(~present[canon] & ok, v, cols[canon])
-            present[canon] |= ok
-            invalid[canon] = (invalid[canon] | bad) & ~present[canon]
-        else: cols[canon], present[canon], invalid[canon] = v, ok, bad & ~ok
-    frame = pd.DataFrame({c: cols.get(c, np.full(n, np.nan)) for c in spec.numeric}, index=raw.index)
-    for c in spec.categorical: frame[c] = cols.get(c, np.full(n, "", dtype=object))
-    feats = spec.features
-    miss = np.stack([~present.get(c, np.zeros(n, bool)) for c in feats], 1) if n else np.zeros((0, len(feats)), bool)
-    inv = np.stack([invalid.get(c, np.zeros(n, bool)) for c in feats], 1) if n else np.zeros((0, len(feats)), bool)
-    if strict and inv.any():
-        r, k = np.nonzero(inv)
-        where = ", ".join(f"row {raw.index[i]!r}: {feats[j]!r}" for i, j in zip(r[:10], k[:10]))
+    """The canonical values of `features`: `numeric` [n, numeric features] float64 (NaN = missing), `categories` and
+    their vocabulary codes `x_cat` [n, categorical features], per-row `present` and `invalid` flags [n, features], the
+    `unknown` and `ignored` names, the row `index` and whether the input was a `single` flow."""
+    columns, rows, df, single = _rows(features)
+    plan, spec = self._plan(columns), self.spec
+    if strict and plan.unknown: raise ValueError(f"unknown feature names (strict=True): {plan.unknown}")
+    if df is None:
+        n = len(rows)
+        num, num_bad = _cell_numbers(rows, plan.num_get, len(plan.num_pos))
+        cat_cols = list(zip(*map(plan.cat_get, rows))) if plan.cat_get else []
+    else:
+        n = len(df)
+        num, num_bad = _frame_numbers(df, plan.num_pos)
+        cat_cols = [df.iloc[:, j].to_numpy(dtype=object) for j in plan.cat_pos]
+    parsed = [self._categories(col, f) for col, f in zip(cat_cols, plan.cat_feats)]
+    cats, cat_bad, codes = ([np.stack(a, 1) for a in zip(*parsed)] if parsed else
+                            [np.zeros((n, 0), object), np.zeros((n, 0), bool), np.zeros((n, 0), np.int64)])
+    (numeric,), num_present, num_invalid = _first_present(plan.num_take, ~np.isnan(num), num_bad, (num, np.nan))
+    (cats, x_cat), cat_present, cat_invalid = _first_present(plan.cat_take, cats != "", cat_bad, (cats, ""), (codes, 0))
+    invalid = np.concatenate([num_invalid, cat_invalid], 1)
+    index = pd.RangeIndex(n) if df is None else df.index
+    if strict and invalid.any():
+        r, k = np.nonzero(invalid)
+        where = ", ".join(f"row {index[i]!r}: {spec.features[j]!r}" for i, j in zip(r[:10], k[:10]))
         raise ValueError(f"non-numeric values (strict=True): {where}")
-    return dict(frame=frame, single=single, missing=miss, invalid=inv, unknown=res["unknown"], ignored=res["ignored"])
+    return dict(numeric=numeric, categories=cats, x_cat=x_cat, present=np.concatenate([num_present, cat_present], 1),
+                invalid=invalid, unknown=list(plan.unknown), ignored=list(plan.ignored), index=index, single=single)
 
-# %% ../nbs/07_inference.ipynb #74461280
+# %% ../nbs/07_inference.ipynb #fc7bae6a
+@patch
+def _model_arrays(self: MoEInference, numeric: np.ndarray, x_cat: np.ndarray) -> dict:
+    "The model's input arrays (`x_<group>`, `mask_<group>`, `x_cat`) for canonical values and vocabulary codes."
+    pre, out, i = self.checkpoint.preprocessor, {}, 0
+    ok = np.isfinite(numeric)
+    v = np.where(ok, numeric, 0.0)
+    log, mu, sd = pre._block_params(self.spec.numeric)
+    v[:, log] = slog1p(v[:, log])
+    x = np.where(ok, np.clip((v - mu) / sd, -pre.clip, pre.clip), 0.0).astype(np.float32)
+    mask = ok.astype(np.float32)
+    for g, cols in self.spec.groups.items():
+        out[f"x_{g}"], out[f"mask_{g}"] = x[:, i:i + len(cols)], mask[:, i:i + len(cols)]
+        i += len(cols)
+    out["x_cat"] = x_cat
+    return out
+
+# %% ../nbs/07_inference.ipynb #e6d5fcd1
 _NO_FEATURE = "no usable feature: none of the model's numeric features has a numeric value"
 
 def _names(mask: np.ndarray, names: np.ndarray) -> list:
-    "Per row of a bool matrix, the list of `names` where it is True."
-    empty = []
-    return [names[m].tolist() if m.any() else empty for m in mask]
+    "Per row of a bool matrix, the list of `names` where it is True (the rows without any share one empty list)."
+    out = [[]] * len(mask)
+    for i in np.flatnonzero(mask.any(1)): out[i] = names[mask[i]].tolist()
+    return out
 
 @patch
 def predict(self: MoEInference, features, handle_missing: bool = True, missing_strategy: str = "mask",
@@ -230,46 +372,50 @@ def predict(self: MoEInference, features, handle_missing: bool = True, missing_s
     prediction), `probabilities`, `gating_weights` ({expert name: weight} for every expert of the checkpoint),
     `missing_features`, `unknown_features` and `invalid_features` (present but not a number, treated as missing).
     `handle_missing=False` raises on any missing feature; `strict=True` raises on unknown names and invalid values;
-    `on_error="report"` turns a flow without any usable feature into an `error` entry instead of raising. `flat=True`
-    gives plain columns (`p_attack`, `gate_<expert>`, ...) for files."""
+    `on_error="report"` turns each flow of a batch without any usable feature into an `error` entry instead of raising
+    (one flow alone always raises). `flat=True` gives plain columns (`p_attack`, `gate_<expert>`, ...) for files."""
     if missing_strategy not in MISSING_STRATEGIES:
         raise ValueError(f"unknown missing_strategy {missing_strategy!r}; known: {list(MISSING_STRATEGIES)}")
     if on_error not in ("raise", "report"): raise ValueError(f"on_error must be 'raise' or 'report', not {on_error!r}")
     c = self._canonical(features, strict)
-    frame, miss, spec = c["frame"], c["missing"], self.spec
+    miss, index, spec = ~c["present"], c["index"], self.spec
     names = np.array(spec.features, dtype=object)
-    n, experts = len(frame), self.expert_names
+    n, experts = len(index), self.expert_names
     if not handle_missing and miss.any():
         where = f" in {int(miss.any(1).sum())} of {n} flows" if n > 1 else ""
         raise ValueError(f"missing features (handle_missing=False): {names[miss.any(0)].tolist()}{where}")
-    unusable = miss[:, :len(spec.numeric)].all(1) if n else np.zeros(0, bool)
-    if unusable.any() and (c["single"] or on_error == "raise" or unusable.all()):
-        rows = frame.index[unusable][:10].tolist()
+    unusable = miss[:, :len(spec.numeric)].all(1)
+    if unusable.any() and (c["single"] or on_error == "raise"):
+        rows = index[unusable][:10].tolist()
         where = "" if c["single"] else f" in flows {rows}{' ...' if unusable.sum() > 10 else ''}"
         unknown = f"; unknown names: {c['unknown'][:20]}" if c["unknown"] else ""
         raise ValueError(f"{_NO_FEATURE}{where}{unknown}. Expected {self.dataset} features such as {spec.numeric[:5]}")
-    if n:
-        arrays = self.checkpoint.preprocessor.transform(frame)
+    p, w = np.full(n, np.nan), np.full((n, len(experts)), np.nan)
+    if not unusable.all():
+        keep = slice(None) if not unusable.any() else ~unusable
+        arrays = self._model_arrays(c["numeric"][keep], c["x_cat"][keep])
         r = self.checkpoint.predict_arrays(arrays, missing_strategy, batch_size=self.chunk_size)
-        p, w = r["proba"].astype(np.float64), r["gate_weights"].astype(np.float64)
-    else: p, w = np.zeros(0), np.zeros((0, len(experts)))
+        p[keep], w[keep] = r["proba"], r["gate_weights"]
     attack = p >= self.threshold
     conf = np.where(attack, p, 1 - p)
     label = np.where(attack, "Attack", "Normal").astype(object)
-    label[unusable], conf[unusable], p[unusable], w[unusable] = None, np.nan, np.nan, np.nan
-    err = np.where(unusable, _NO_FEATURE, None) if unusable.any() else None
+    label[unusable] = None
     missing, invalid = _names(miss, names), _names(c["invalid"], names)
+    if c["single"]:
+        return dict(prediction=label[0], confidence=conf[0].item(), probabilities={"Normal": 1.0 - p[0].item(),
+                    "Attack": p[0].item()}, gating_weights=dict(zip(experts, w[0].tolist())),
+                    missing_features=missing[0], unknown_features=c["unknown"], invalid_features=invalid[0])
     if flat:
         out = pd.DataFrame({"prediction": label, "p_attack": p, "confidence": conf,
                             **{f"gate_{e}": w[:, i] for i, e in enumerate(experts)}, "n_missing": miss.sum(1),
                             "missing_features": [";".join(m) for m in missing],
-                            "invalid_features": [";".join(m) for m in invalid]}, index=frame.index)
+                            "invalid_features": [";".join(m) for m in invalid]}, index=index)
     else:
-        pr = [None if u else {"Normal": 1.0 - x, "Attack": x} for x, u in zip(p.tolist(), unusable)]
-        gw = [None if u else dict(zip(experts, ws)) for ws, u in zip(w.tolist(), unusable)]
-        cols = dict(prediction=label, confidence=conf, probabilities=pr, gating_weights=gw, missing_features=missing,
-                    unknown_features=[c["unknown"]] * n, invalid_features=invalid)
-        if c["single"]: return {k: (v[0].item() if k == "confidence" else v[0]) for k, v in cols.items()}
-        out = pd.DataFrame(cols, index=frame.index)
-    if err is not None: out["error"] = err
+        bad = unusable.tolist()
+        pr = [None if u else {"Normal": 1.0 - x, "Attack": x} for x, u in zip(p.tolist(), bad)]
+        gw = [None if u else dict(zip(experts, ws)) for ws, u in zip(w.tolist(), bad)]
+        out = pd.DataFrame(dict(prediction=label, confidence=conf, probabilities=pr, gating_weights=gw,
+                                missing_features=missing, unknown_features=[c["unknown"]] * n,
+                                invalid_features=invalid), index=index)
+    if unusable.any(): out["error"] = np.where(unusable, _NO_FEATURE, None)
     return out
