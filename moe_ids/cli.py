@@ -4,7 +4,7 @@
 
 # %% ../nbs/08a_cli.ipynb #26237e06
 from __future__ import annotations
-import argparse, contextlib, csv, gzip, io, json, os, secrets, sys, zlib
+import argparse, contextlib, csv, functools, gzip, io, json, os, queue, secrets, sys, threading, time, zlib
 from dataclasses import dataclass, field
 from itertools import chain, islice
 from pathlib import Path
@@ -361,49 +361,128 @@ def score_file(inf, src, out=None, only_attacks: bool = False, missing_strategy:
     return counts
 
 # %% ../nbs/08a_cli.ipynb #4be38d75
-def _line_writer(fh=None):
-    "A function that writes one line to `fh` (stdout when None, looked up at each call) and flushes it."
-    def write(s: str) -> None:
-        f = fh or sys.stdout
-        f.write(s + "\n")
-        f.flush()
-    return write
-
-def _stream_flows(inf, line, missing_strategy: str) -> tuple[list, bool]:
-    "The result rows of one stream line (bytes or str) and whether it held a single flow; `ValueError` for a bad line."
+def _parse_line(line) -> tuple[list, bool]:
+    "The flows of one stream line (bytes or str) and whether it held a single flow; `ValueError` for a bad line."
     if isinstance(line, bytes):
         try: line = line.decode("utf-8")
         except UnicodeDecodeError as e: raise ValueError(_bad_utf8(line, e)) from None
     text = line.strip().lstrip("\ufeff")
     if not text: raise ValueError("empty line")
     try: obj = json.loads(text)
-    except json.JSONDecodeError as e: raise ValueError(f"not JSON: {e}") from None
-    out = inf.predict(obj, missing_strategy=missing_strategy)
-    rows = [out] if isinstance(out, dict) else out.to_dict("records")
-    flows = [obj] if isinstance(obj, dict) else obj
-    rows = [{**{k: f[k] for k in _meta_columns(f.keys(), inf)}, **r} for f, r in zip(flows, rows)]
-    return rows, isinstance(obj, dict)
+    except (ValueError, RecursionError) as e: raise ValueError(f"not JSON: {e}") from None
+    if isinstance(obj, dict): return [obj], True
+    if not isinstance(obj, list): raise ValueError(f"a JSON {type(obj).__name__}, not a flow or a list of flows")
+    if not obj: raise ValueError("empty list: no flow to score")
+    for i, f in enumerate(obj):
+        if not isinstance(f, dict): raise ValueError(f"flow {i} of the list is a JSON {type(f).__name__}, not a flow")
+    return obj, False
+
+# %% ../nbs/08a_cli.ipynb #ad2b44f8
+def _read_ahead(lines, q: queue.Queue, stop: threading.Event) -> None:
+    """Parse `lines` into `q`, one `(line number, flows, single, error)` per line, then `None` (or the exception that
+    ended the input); returns early once `stop` is set."""
+    def put(item) -> bool:
+        while not stop.is_set():
+            with contextlib.suppress(queue.Full):
+                q.put(item, timeout=0.1)
+                return True
+        return False
+    try:
+        for n, line in enumerate(lines, 1):
+            try: item = (n, *_parse_line(line), None)
+            except ValueError as e: item = (n, None, False, str(e)[:2000])
+            if not put(item): return
+    except Exception as e:          # the input itself failed: the stream ends with its error
+        put(e)
+        return
+    put(None)
+
+# %% ../nbs/08a_cli.ipynb #e0a7e24d
+def _micro_batches(q: queue.Queue, n: int, wait_s: float) -> Iterator[list]:
+    "Batches of at most `n` items of `q`, each closed `wait_s` seconds after its first item at the latest."
+    done = False
+    while not done:
+        batch, item = [], q.get()
+        deadline = time.monotonic() + wait_s
+        while True:
+            if item is None or isinstance(item, Exception):
+                done = True
+                break
+            batch.append(item)
+            if len(batch) == n: break
+            try: item = q.get(timeout=max(deadline - time.monotonic(), 0))
+            except queue.Empty: break
+        if batch: yield batch
+        if isinstance(item, Exception): raise item
+
+# %% ../nbs/08a_cli.ipynb #8f10883c
+def _score_lines(inf, lines: list, missing_strategy: str = "mask") -> list:
+    "The `score_flows` rows of each line of `lines` (each a list of flows), or the exception a line makes it raise."
+    from moe_ids.serve import score_flows
+    try: rows = iter(score_flows(inf, [f for fl in lines for f in fl], missing_strategy))
+    except _DATA_ERRORS as e:
+        if len(lines) == 1: return [e]
+        half = len(lines) // 2
+        return _score_lines(inf, lines[:half], missing_strategy) + _score_lines(inf, lines[half:], missing_strategy)
+    return [[next(rows) for _ in fl] for fl in lines]
+
+# %% ../nbs/08a_cli.ipynb #ad688691
+_BATCH_LINES, _BATCH_MS = 256, 5.0     # the defaults of --batch-lines and --batch-ms: see the prose above
+
+def _lines_writer(fh=None):
+    "A function that writes a list of lines to `fh` (stdout when None, looked up at each call) and flushes once."
+    def write(lines: list) -> None:
+        f = fh or sys.stdout
+        f.write("".join(s + "\n" for s in lines))
+        f.flush()
+    return write
+
+def _line_error(rows: list, single: bool):
+    "Why a scored line is an error record (a flow of it got an `error`), or None."
+    bad = [i for i, r in enumerate(rows) if r["error"]]
+    if not bad: return None
+    first = rows[bad[0]]
+    where = "" if single else f" in flows {bad[:10]}{' ...' if len(bad) > 10 else ''} of the list"
+    unknown = f"; unknown names: {first['unknown_features'][:20]}" if first["unknown_features"] else ""
+    return f"{first['error']}{where}{unknown}"
 
 def score_stream(inf, lines, write=None, only_attacks: bool = False, missing_strategy: str = "mask", errors=None,
-                 strict: bool = False) -> dict:
-    """Score JSON lines (an iterable of bytes or str) one by one: one flushed result line per input line, in order;
-    a bad line gives an error record (written by `errors` if given), or raises if `strict`. Returns the counts."""
+                 strict: bool = False, batch_lines: int = _BATCH_LINES, batch_ms: float = _BATCH_MS) -> dict:
+    """Score JSON lines (an iterable of bytes or str, read by a thread) in micro-batches of up to `batch_lines` lines
+    or `batch_ms` ms after a batch's first line, one `predict` call each: one result line per input line, in order,
+    written and flushed per batch by `write`; a bad line gives an error record (written by `errors` if given), or
+    raises if `strict`. Returns the counts."""
     from moe_ids.metrics import jsonable
-    write = write or _line_writer()
-    counts = dict(read=0, scored=0, errors=0, attacks=0)
-    for i, line in enumerate(lines, 1):
-        counts["read"] += 1
-        try: rows, single = _stream_flows(inf, line, missing_strategy)
-        except _DATA_ERRORS as e:
-            counts["errors"] += 1
-            if strict: raise ValueError(f"stdin line {i}: {e} (strict)") from None
-            (errors or write)(json.dumps({"line": i, "error": str(e)[:2000]}))
-            continue
-        counts["scored"] += 1
-        rows = [{"line": i, **r} for r in rows]
-        counts["attacks"] += sum(r["prediction"] == "Attack" for r in rows)
-        if only_attacks: rows = [r for r in rows if r["prediction"] == "Attack"]
-        if rows: write(json.dumps(jsonable(rows[0] if single else rows)))
+    write = write or _lines_writer()
+    counts = dict(read=0, scored=0, errors=0, attacks=0, batches=0)
+    q, stop = queue.Queue(maxsize=4 * batch_lines), threading.Event()
+    threading.Thread(target=_read_ahead, args=(lines, q, stop), name="moe-ids-stream-reader", daemon=True).start()
+    meta = functools.lru_cache(maxsize=1024)(lambda keys: _meta_columns(keys, inf))   # per set of names
+    try:
+        for batch in _micro_batches(q, batch_lines, batch_ms / 1000):
+            counts["batches"] += 1
+            scored = iter(_score_lines(inf, [flows for _, flows, _, why in batch if why is None], missing_strategy))
+            out, bad = [], []
+            for n, flows, single, why in batch:
+                rows = next(scored) if why is None else None
+                why = str(rows) if isinstance(rows, Exception) else why or _line_error(rows, single)
+                counts["read"] += 1
+                if why:
+                    counts["errors"] += 1
+                    if strict:
+                        write(out)
+                        raise ValueError(f"stdin line {n}: {why} (strict)")
+                    (bad if errors else out).append(json.dumps({"line": n, "error": why[:2000]}))
+                    continue
+                counts["scored"] += 1
+                rows = [{"line": n, **{k: f[k] for k in meta(tuple(f))}, **r} for f, r in zip(flows, rows)]
+                for r in rows: del r["error"]
+                counts["attacks"] += sum(r["prediction"] == "Attack" for r in rows)
+                if only_attacks: rows = [r for r in rows if r["prediction"] == "Attack"]
+                if rows: out.append(json.dumps(jsonable(rows[0] if single else rows)))
+            if out: write(out)
+            if bad: errors(bad)
+    finally: stop.set()
     return counts
 
 # %% ../nbs/08a_cli.ipynb #e1cfd5d4
@@ -452,7 +531,8 @@ def cmd_score(a: argparse.Namespace) -> int:
         if a.input == "-":
             with open(a.errors, "w", encoding="utf-8") if a.errors else contextlib.nullcontext() as fh:
                 c = score_stream(inf, iter(sys.stdin.buffer.readline, b""), only_attacks=a.only_attacks,
-                                 missing_strategy=a.missing_strategy, errors=fh and _line_writer(fh), strict=a.strict)
+                                 missing_strategy=a.missing_strategy, errors=fh and _lines_writer(fh), strict=a.strict,
+                                 batch_lines=a.batch_lines, batch_ms=a.batch_ms)
             c.update(output="stdout", **({"errors_file": a.errors} if a.errors else {}))
         else:
             c = score_file(inf, a.input, a.output, a.only_attacks, a.missing_strategy, a.chunk_rows, not a.no_progress,
@@ -473,7 +553,8 @@ def cmd_serve(a: argparse.Namespace) -> int:
     inf = _inference(a)
     if inf is None: return 2
     serve(inf, host=a.host, port=a.port, log_level=a.log_level, max_batch=a.max_batch, max_body_bytes=a.max_body_bytes,
-          missing_strategy=a.missing_strategy, max_pending=a.max_pending, retry_after=a.retry_after)
+          missing_strategy=a.missing_strategy, max_pending=a.max_pending, max_pending_flows=a.max_pending_flows,
+          batch_wait_ms=a.batch_wait_ms, retry_after=a.retry_after)
     return 0
 
 # %% ../nbs/08a_cli.ipynb #ed842050
@@ -525,10 +606,10 @@ class _Format(argparse.ArgumentDefaultsHelpFormatter):
         if action.required or action.default is None or action.default is False: return action.help
         return super()._get_help_string(action)
 
-def _int_at_least(lo: int):
-    def parse(s: str) -> int:
-        v = int(s)
-        if v < lo: raise argparse.ArgumentTypeError(f"must be >= {lo}, got {v}")
+def _at_least(lo, kind=int):
+    def parse(s: str):
+        v = kind(s)
+        if not v >= lo: raise argparse.ArgumentTypeError(f"must be >= {lo}, got {v}")
         return v
     return parse
 
@@ -552,8 +633,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--data", required=True, help="flow file or folder, or a data root (e.g. ../shared/data/cicids2017)")
     t.add_argument("--dataset", required=True, choices=sorted(DATASETS), help="dataset of the flows")
     t.add_argument("--out", required=True, help="checkpoint folder to write")
-    t.add_argument("--epochs", type=_int_at_least(1), default=10, help="stage-2 epochs (early stopping on validation)")
-    t.add_argument("--pretrain-epochs", type=_int_at_least(0), default=1, help="stage-1 pretraining epochs (0 skips)")
+    t.add_argument("--epochs", type=_at_least(1), default=10, help="stage-2 epochs (early stopping on validation)")
+    t.add_argument("--pretrain-epochs", type=_at_least(0), default=1, help="stage-1 pretraining epochs (0 skips)")
     t.add_argument("--device", default="auto", help="auto (CUDA, then MPS, then CPU), cpu, cuda, mps")
     t.add_argument("--seed", type=int, default=0, help="random seed of the split and the training")
     t.add_argument("--protocol", default="random", help="split protocol: random, day, leave_out=<family>")
@@ -572,19 +653,30 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--duplicate-columns", default="first", choices=_DUPLICATES,
                    help="which copy of a duplicated column wins where both have a value (error: refuse the file)")
     s.add_argument("--missing-strategy", **strategy)
-    s.add_argument("--chunk-rows", type=_int_at_least(1), default=4096, help="flows per chunk when reading files")
+    s.add_argument("--chunk-rows", type=_at_least(1), default=4096, help="flows per chunk when reading files")
     s.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--threads", type=int, default=None, help="torch threads (1 is best for the stdin mode)")
+    s.add_argument("--batch-lines", type=_at_least(1), default=_BATCH_LINES,
+                   help="stdin: most lines scored in one call (a full batch is where the model reaches its batch "
+                        "throughput; 1: line by line)")
+    s.add_argument("--batch-ms", type=_at_least(0.0, float), default=_BATCH_MS,
+                   help="stdin: longest wait in milliseconds for more lines after the first line of a batch (what a "
+                        "line waits at most at a low rate; 0: score what has arrived)")
     v = add("serve", cmd_serve, "serve the REST API (FastAPI + uvicorn)")
     v.add_argument("--checkpoint", required=True, help="checkpoint folder")
     v.add_argument("--host", default="127.0.0.1", help="bind address (use a TLS/auth proxy to expose it)")
     v.add_argument("--port", type=int, default=8000, help="port")
     v.add_argument("--max-batch", type=int, default=4096, help="most flows per POST /predict")
     v.add_argument("--max-body-bytes", type=int, default=8 * 2**20, help="largest request body")
-    v.add_argument("--max-pending", type=_int_at_least(1), default=None,
-                   help="most POST /predict requests in flight; more get 503 + Retry-After (default: 4 per CPU core)")
-    v.add_argument("--retry-after", type=_int_at_least(1), default=1, help="seconds in the Retry-After header of a 503")
+    v.add_argument("--max-pending", type=_at_least(1), default=256,
+                   help="most POST /predict requests queued or being scored; more get 503 + Retry-After")
+    v.add_argument("--max-pending-flows", type=_at_least(1), default=None,
+                   help="most flows queued or being scored; more get 503 + Retry-After (default: 2 x --max-batch)")
+    v.add_argument("--batch-wait-ms", type=_at_least(0.0, float), default=0.0,
+                   help="longest wait in milliseconds for more requests to score with the first one waiting (0: "
+                        "score what has arrived; requests arriving meanwhile make the next batch)")
+    v.add_argument("--retry-after", type=_at_least(1), default=1, help="seconds in the Retry-After header of a 503")
     v.add_argument("--missing-strategy", **strategy)
     v.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
     v.add_argument("--log-level", default="info", help="uvicorn log level")
@@ -594,7 +686,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--data", default=None, help="flows to time (else the real data found, else synthetic demo flows)")
     b.add_argument("--batch-sizes", type=_int_list, default="1,32,256,4096", help="comma-separated batch sizes")
     b.add_argument("--min-time", type=float, default=1.0, help="seconds of repetitions per measurement")
-    b.add_argument("--chunk-size", type=_int_at_least(1), default=256, help="flows per model forward")
+    b.add_argument("--chunk-size", type=_at_least(1), default=256, help="flows per model forward")
     b.add_argument("--missing-strategy", **strategy)
     b.add_argument("--threads", type=int, default=None, help="torch intra-op threads (else torch's default)")
     b.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
