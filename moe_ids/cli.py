@@ -519,9 +519,28 @@ def _one_line(e: Exception) -> str:
     "The message of `e` on one line."
     return " ".join(str(e).split())
 
+def _score_archive(a: argparse.Namespace) -> int:
+    "`moe-ids score --dask`: an archive scored on Dask into the folder `-o`; counts on stderr."
+    if a.input == "-" or a.output is None or a.errors or a.strict:
+        print("moe-ids score: --dask needs an INPUT file, folder or glob and -o OUTPUT (no --errors, no --strict)",
+              file=sys.stderr)
+        return 2
+    from moe_ids.archive import score_archive
+    try:
+        c = score_archive(a.checkpoint, a.input, a.output, scheduler=a.dask, missing_strategy=a.missing_strategy,
+                          only_attacks=a.only_attacks, blocksize=a.blocksize, device=a.device, overwrite=a.overwrite,
+                          progress=not a.no_progress)
+    except (ValueError, OSError, ImportError) as e:
+        print(f"moe-ids score: {_one_line(e)}", file=sys.stderr)
+        return 2
+    print(json.dumps(c), file=sys.stderr)
+    return 0
+
 def cmd_score(a: argparse.Namespace) -> int:
     """`moe-ids score`: score a file into `-o` (or JSON lines on stdout), or JSON lines from stdin; counts on stderr.
-    A file or stream that cannot be scored, or a bad record with `--strict`, is one line on stderr and exit status 2."""
+    A file or stream that cannot be scored, or a bad record with `--strict`, is one line on stderr and exit status 2.
+    With `--dask`, INPUT is a Parquet/CSV archive (file, folder or glob) scored by `moe_ids.archive.score_archive`."""
+    if a.dask: return _score_archive(a)
     if a.input != "-" and not Path(a.input).exists():
         print(f"moe-ids score: no such file {a.input}", file=sys.stderr)
         return 2
@@ -654,6 +673,11 @@ def parser() -> argparse.ArgumentParser:
                    help="which copy of a duplicated column wins where both have a value (error: refuse the file)")
     s.add_argument("--missing-strategy", **strategy)
     s.add_argument("--chunk-rows", type=_at_least(1), default=4096, help="flows per chunk when reading files")
+    s.add_argument("--dask", default=None, metavar="local[:N]|ADDRESS",
+                   help="score a Parquet/CSV archive (file, folder or glob) on Dask: local[:N] starts N local worker "
+                        "processes (default 2), else a scheduler address; -o is then a folder of part files")
+    s.add_argument("--blocksize", default="64MB", help="--dask: input bytes per partition")
+    s.add_argument("--overwrite", action="store_true", help="--dask: replace an existing output folder")
     s.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
     s.add_argument("--no-progress", action="store_true", help="no progress bar")
     s.add_argument("--threads", type=int, default=None, help="torch threads (1 is best for the stdin mode)")
