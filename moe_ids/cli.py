@@ -14,7 +14,7 @@ from .data import DATASETS, MISSING_STRATEGIES
 
 # %% auto #0
 __all__ = ['Chunk', 'Records', 'read_chunks', 'score_file', 'score_stream', 'cmd_train', 'cmd_score', 'cmd_serve', 'cmd_bench',
-           'cmd_pipeline', 'cmd_report', 'parser', 'main']
+           'cmd_pipeline', 'cmd_export', 'cmd_report', 'parser', 'main']
 
 # %% ../nbs/08a_cli.ipynb #ab9e3940
 _TABLE_SUFFIXES = {".csv.gz": "csv", ".csv": "csv", ".parquet": "parquet", ".jsonl.gz": "jsonl", ".jsonl": "jsonl",
@@ -608,6 +608,17 @@ def cmd_pipeline(a: argparse.Namespace) -> int:
     return 0
 
 # %% ../nbs/08a_cli.ipynb #1a7631cf
+def cmd_export(a: argparse.Namespace) -> int:
+    "`moe-ids export`: write the checkpoint's model as ONNX (`moe_ids.accelerate.export_onnx`) with its JSON sidecar."
+    from moe_ids.checkpoint import load_checkpoint
+    from moe_ids.accelerate import export_onnx
+    try: out = export_onnx(load_checkpoint(a.checkpoint), a.onnx)
+    except (FileNotFoundError, ValueError, ImportError) as e:
+        print(f"moe-ids export: {_one_line(e)}", file=sys.stderr)
+        return 2
+    print(json.dumps({"onnx": str(out), "sidecar": str(out.with_suffix(".json"))}))
+    return 0
+
 def cmd_report(a: argparse.Namespace) -> int:
     "`moe-ids report`: rewrite the results section of `--root`/README.md from the committed runs' metrics.json."
     from moe_ids.report import update_readme
@@ -722,6 +733,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default=None, help="run folder (else runs/<name>); only with a single parameter file")
     p.add_argument("--device", default=None, help="auto, cpu, cuda or mps (else the parameter file's)")
     p.add_argument("--start-at", default=None, help="resume a run in --out at this notebook")
+    e = add("export", cmd_export, "write a checkpoint's model as ONNX, runnable outside Python (moe-ids[onnx])")
+    e.add_argument("--checkpoint", required=True, help="checkpoint folder")
+    e.add_argument("--onnx", required=True, metavar="PATH", help="the .onnx file to write (PATH.json beside it)")
     r = add("report", cmd_report, "regenerate the README's results section from the committed runs")
     r.add_argument("--root", default=".", help="the repository folder (holding README.md, runs/, benchmarks/results/)")
     return ap
