@@ -115,3 +115,19 @@ def test_committed_results_hold_no_absolute_paths():
     files = [f for f in files if f.endswith("metrics.json") or re.fullmatch(r"benchmarks/results/[^/]+\.json", f)]
     bad = [f"{f}: {s}" for f in files for s in _strings(json.loads((ROOT / f).read_text())) if ABS_PATH.search(s)]
     assert not bad, f"{len(bad)} absolute paths in committed results (write repo-relative ones): {bad[:20]}"
+
+
+def test_import_cells_hold_only_imports():
+    # The docs processing executes every non-export cell that imports something: such a cell must not also hold code.
+    import ast, json
+    mixed = []
+    for nb in sorted((ROOT / "nbs").glob("*.ipynb")):
+        for i, c in enumerate(json.loads(nb.read_text())["cells"]):
+            src = "".join(c["source"])
+            if c["cell_type"] != "code" or "#| export" in src: continue
+            try: tree = ast.parse(src)
+            except SyntaxError: continue
+            imports = any(isinstance(n, (ast.Import, ast.ImportFrom)) for n in ast.walk(tree))
+            if imports and not all(isinstance(n, (ast.Import, ast.ImportFrom)) for n in tree.body):
+                mixed.append(f"{nb.name} cell {i}")
+    assert not mixed, f"cells mixing imports and code (split them): {mixed[:20]}"
