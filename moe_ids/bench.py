@@ -14,21 +14,12 @@ from .checkpoint import to_tensors
 from .metrics import jsonable
 from .report import relative_path
 from .inference import MoEInference
+from .accelerate import time_call
 
 # %% auto #0
 __all__ = ['matmul_gflops', 'model_batch', 'flops_per_flow', 'model_forward', 'bench_rows', 'xgboost_features', 'bench']
 
 # %% ../nbs/07a_bench.ipynb #1b776b78
-def _timeit(fn, min_time: float = 1.0, min_reps: int = 5, max_reps: int = 100_000) -> np.ndarray:
-    "Seconds per call of `fn()` (after one warm-up call), repeated for at least `min_time` s and `min_reps` calls."
-    fn()
-    times, start = [], time.perf_counter()
-    while len(times) < max_reps and (len(times) < min_reps or time.perf_counter() - start < min_time):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return np.array(times)
-
 def _stats(times: np.ndarray, batch: int) -> dict:
     "flows/s (at the median latency) and p50/p99 latency in milliseconds."
     p50 = float(np.median(times))
@@ -40,7 +31,7 @@ def matmul_gflops(n: int = 1024, min_time: float = 1.0, device="cpu", dtype=torc
     "Sustained GFLOP/s of an `n`x`n` matmul (2n^3 flops per product) at the median time."
     a, b = (torch.randn(n, n, device=device, dtype=dtype) for _ in range(2))
     sync = torch.cuda.synchronize if torch.device(device).type == "cuda" else (lambda: None)
-    t = _timeit(lambda: (a @ b, sync()), min_time)
+    t = time_call(lambda: (a @ b, sync()), min_time)
     return 2 * n ** 3 / float(np.median(t)) / 1e9
 
 # %% ../nbs/07a_bench.ipynb #7bfc14dc
@@ -96,7 +87,7 @@ def _xgb(x: np.ndarray, y: np.ndarray, batch_sizes, min_time: float) -> dict:
     out = {"model": "XGBClassifier(n_estimators=200, max_depth=6, hist) on the same features (NaN = missing)"}
     for b in batch_sizes:
         xb = np.ascontiguousarray(x[:b])
-        out[str(b)] = _stats(_timeit(lambda: booster.inplace_predict(xb), min_time), b)
+        out[str(b)] = _stats(time_call(lambda: booster.inplace_predict(xb), min_time), b)
     return out
 
 def bench(checkpoint, data=None, batch_sizes=(1, 32, 256, 4096), min_time: float = 1.0, chunk_size: int = 256,
@@ -122,13 +113,13 @@ def bench(checkpoint, data=None, batch_sizes=(1, 32, 256, 4096), min_time: float
     fpf = flops_per_flow(model, t)
     roof = gf * 1e9 / fpf
     res.update(matmul_gflops_fp32=gf, flops_per_flow=fpf, roofline_flows_per_s=roof)
-    forward = lambda tb, c: _timeit(lambda: (model_forward(model, tb, c), sync()), min_time)
+    forward = lambda tb, c: time_call(lambda: (model_forward(model, tb, c), sync()), min_time)
     model_only, e2e = {}, {}
     for b in batch_sizes:
         s = _stats(forward(model_batch(t, 0, b), chunk_size), b)
         model_only[str(b)] = {**s, "vs_roofline": s["flows_per_s"] / roof}
         dfb = df.iloc[:b]
-        s = _stats(_timeit(lambda: inf.predict(dfb, missing_strategy=missing_strategy), min_time), b)
+        s = _stats(time_call(lambda: inf.predict(dfb, missing_strategy=missing_strategy), min_time), b)
         e2e[str(b)] = {**s, "vs_model_only": s["flows_per_s"] / model_only[str(b)]["flows_per_s"]}
     res.update(model_only=model_only, end_to_end_predict_dataframe=e2e)
     big = max(batch_sizes)
