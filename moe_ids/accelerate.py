@@ -4,7 +4,7 @@
 
 # %% ../nbs/07b_accelerate.ipynb #37a063e3
 from __future__ import annotations
-import copy, importlib, json, logging, math, os, shutil, time, warnings
+import copy, importlib, importlib.util, json, logging, math, os, shutil, time, warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -14,12 +14,13 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from .metrics import binary_metrics, jsonable
-from .checkpoint import Checkpoint
+from .checkpoint import Checkpoint, load_checkpoint
+from .inference import MoEInference
 
 # %% auto #0
 __all__ = ['ONNX_FORMAT', 'ONNX_FORMAT_VERSION', 'PREPROCESSING', 'MODEL_PATHS', 'model_inputs', 'input_arrays', 'ScoringModule',
-           'require', 'onnx_model', 'onnx_sidecar', 'export_onnx', 'ModelPath', 'FastModel', 'fast_model', 'time_call',
-           'compare_paths', 'best_chunk_size']
+           'require', 'onnx_model', 'onnx_sidecar', 'export_onnx', 'ModelPath', 'FastModel', 'fast_model',
+           'resolve_model_path', 'fast_inference', 'time_call', 'compare_paths', 'best_chunk_size']
 
 # %% ../nbs/07b_accelerate.ipynb #c62c021c
 def model_inputs(ck: Checkpoint) -> dict:
@@ -228,6 +229,27 @@ def fast_model(ck: Checkpoint, path: str = "eager", chunk_size: int | None = Non
     t = time.perf_counter()
     run = mp.build(ck, chunk_size)
     return FastModel(ck, path, run, chunk_size, time.perf_counter() - t)
+
+# %% ../nbs/07b_accelerate.ipynb #3f0e7c6e
+def resolve_model_path(path: str, ck: Checkpoint | None = None) -> str:
+    "`path`; `auto`: `onnx` where onnx, onnxscript and onnxruntime import and the model is on the CPU, else `eager`."
+    if path != "auto":
+        if path not in MODEL_PATHS: raise ValueError(f"unknown model path {path!r}; known: {['auto', *MODEL_PATHS]}")
+        return path
+    on_cpu = ck is None or next(ck.model.parameters()).device.type == "cpu"
+    have = all(importlib.util.find_spec(m) is not None for m in ("onnx", "onnxscript", "onnxruntime"))
+    return "onnx" if on_cpu and have else "eager"
+
+# %% ../nbs/07b_accelerate.ipynb #7792786e
+def fast_inference(checkpoint, path: str = "auto", chunk_size: int | None = None, device: str = "cpu"):
+    """A `MoEInference` of `checkpoint` (a `Checkpoint` or its folder) whose model runs on model path `path`
+    (`auto`: `resolve_model_path`); `eager` keeps the checkpoint's own forward (no runner)."""
+    ck = checkpoint if isinstance(checkpoint, Checkpoint) else load_checkpoint(checkpoint, device=device)
+    path = resolve_model_path(path, ck)
+    fm = fast_model(ck, path, chunk_size)
+    inf = MoEInference(ck, chunk_size=fm.chunk_size, runner=None if path == "eager" else fm)
+    inf.model_path = path
+    return inf
 
 # %% ../nbs/07b_accelerate.ipynb #e74b15dc
 def time_call(fn: Callable, min_time: float = 0.2, min_reps: int = 3, max_reps: int = 100_000) -> np.ndarray:

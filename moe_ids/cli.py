@@ -504,14 +504,15 @@ def cmd_train(a: argparse.Namespace) -> int:
 
 # %% ../nbs/08a_cli.ipynb #a7e55737
 def _inference(a: argparse.Namespace):
-    "The `MoEInference` of `--checkpoint` (after setting `--threads`), or None after saying why it cannot be loaded."
-    from moe_ids.inference import MoEInference
+    """The `MoEInference` of `--checkpoint` on `--model-path` (after setting `--threads`), or None after saying why it
+    cannot be loaded."""
+    from moe_ids.accelerate import fast_inference
     if a.threads:
         import torch
         torch.set_num_threads(a.threads)
-    try: return MoEInference.from_checkpoint(a.checkpoint, device=a.device)
-    except (FileNotFoundError, ValueError) as e:
-        print(f"moe-ids {a.command}: {e}", file=sys.stderr)
+    try: return fast_inference(a.checkpoint, a.model_path, device=a.device)
+    except (FileNotFoundError, ValueError, ImportError, RuntimeError) as e:
+        print(f"moe-ids {a.command}: {_one_line(e)}", file=sys.stderr)
         return None
 
 # %% ../nbs/08a_cli.ipynb #d7209da8
@@ -582,7 +583,8 @@ def cmd_bench(a: argparse.Namespace) -> int:
     from moe_ids.bench import bench
     try:
         r = bench(a.checkpoint, a.data, a.batch_sizes, a.min_time, a.chunk_size, xgboost=not a.no_xgboost,
-                  threads=a.threads, device=a.device, missing_strategy=a.missing_strategy)
+                  threads=a.threads, device=a.device, missing_strategy=a.missing_strategy, paths=a.model_paths,
+                  stream_lines=a.stream_lines, rest_clients=a.rest_clients, rest_seconds=a.rest_seconds)
     except (FileNotFoundError, ValueError) as e:
         print(f"moe-ids bench: {e}", file=sys.stderr)
         return 2
@@ -657,6 +659,10 @@ def parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help, description=help, formatter_class=_Format)
         p.set_defaults(func=func)
         return p
+    paths = ["auto", "eager", "compile", "onnx", "int8", "bf16"]   # keys of moe_ids.accelerate.MODEL_PATHS, and auto
+    model_path = lambda default, why: dict(default=default, choices=paths, help="how the model runs: eager (PyTorch "
+                                           "as trained), compile, onnx (moe-ids[onnx]), int8, bf16, or auto (onnx when "
+                                           f"installed, else eager); {why}. See `moe-ids bench`")
     strategy = dict(default="mask", choices=MISSING_STRATEGIES,
                     help="missing features: mask = the learned [MASK] embedding, else fill with zero/mean/median")
     t = add("train", cmd_train, "train the MoE intrusion detector (both stages) and save a checkpoint")
@@ -683,6 +689,8 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--duplicate-columns", default="first", choices=_DUPLICATES,
                    help="which copy of a duplicated column wins where both have a value (error: refuse the file)")
     s.add_argument("--missing-strategy", **strategy)
+    s.add_argument("--model-path", **model_path("eager", "eager by default: the other paths take seconds (onnx) to "
+                                                "minutes (compile) to build and are no faster on file-sized batches"))
     s.add_argument("--chunk-rows", type=_at_least(1), default=4096, help="flows per chunk when reading files")
     s.add_argument("--dask", default=None, metavar="local[:N]|ADDRESS",
                    help="score a Parquet/CSV archive (file, folder or glob) on Dask: local[:N] starts N local worker "
@@ -713,6 +721,8 @@ def parser() -> argparse.ArgumentParser:
                         "score what has arrived; requests arriving meanwhile make the next batch)")
     v.add_argument("--retry-after", type=_at_least(1), default=1, help="seconds in the Retry-After header of a 503")
     v.add_argument("--missing-strategy", **strategy)
+    v.add_argument("--model-path", **model_path("auto", "auto by default: onnx scores single flows several times "
+                                                "faster than eager on CPU"))
     v.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
     v.add_argument("--log-level", default="info", help="uvicorn log level")
     v.add_argument("--threads", type=int, default=None, help="torch intra-op threads")
@@ -726,6 +736,12 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--threads", type=int, default=None, help="torch intra-op threads (else torch's default)")
     b.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
     b.add_argument("--no-xgboost", action="store_true", help="do not time XGBoost")
+    b.add_argument("--model-paths", type=lambda s: tuple(s.split(",")), default="eager,compile,onnx,int8,bf16",
+                   help="comma-separated model paths to time (those that cannot be built here are reported)")
+    b.add_argument("--stream-lines", type=_at_least(0), default=8192, help="JSON lines through `score -` (0: skip)")
+    b.add_argument("--rest-clients", type=lambda s: () if s in ("", "0") else _int_list(s), default="1,8,64",
+                   help="concurrent single-flow REST clients to time (0: skip)")
+    b.add_argument("--rest-seconds", type=float, default=5.0, help="seconds of load per number of REST clients")
     b.add_argument("-o", "--output", default=None, help="also write the JSON here")
     p = add("pipeline", cmd_pipeline, "run the research pipeline: the notebooks with papermill")
     p.add_argument("--params", default="auto", help="YAML file, a name in params/, or auto")

@@ -15,7 +15,8 @@ import numpy as np
 import pandas as pd
 from fastcore.basics import patch
 from .data import (
-    _MISSING_TOKENS, DATASETS, META_COLUMNS, MISSING_STRATEGIES, FeatureSpec, dataset_info, feature_spec, slog1p)
+    _MISSING_TOKENS, DATASETS, META_COLUMNS, MISSING_STRATEGIES, FeatureSpec, apply_missing_strategy, dataset_info,
+    feature_spec, slog1p)
 from . import __version__
 from .checkpoint import Checkpoint, load_checkpoint
 
@@ -122,16 +123,19 @@ def parse_categorical(s: pd.Series, dataset: str, feature: str) -> tuple[np.ndar
 # %% ../nbs/07_inference.ipynb #a08e89a8
 class MoEInference:
     "Score flows (dict, list of dicts, DataFrame) with a trained MoE checkpoint; see `predict`."
-    def __init__(self, dataset_or_checkpoint, checkpoint_path=None, device: str = "cpu", chunk_size: int = 256):
+    def __init__(self, dataset_or_checkpoint, checkpoint_path=None, device: str = "cpu", chunk_size: int = 256,
+                 runner: Callable | None = None):
         """`MoEInference(checkpoint)`, `MoEInference(checkpoint_path)` or the reference design's
-        `MoEInference(dataset, checkpoint_path)`."""
+        `MoEInference(dataset, checkpoint_path)`. `runner` (model input arrays -> `{proba, gate_weights}`) replaces the
+        checkpoint's eager PyTorch forward, e.g. a `moe_ids.accelerate.fast_model` (ONNX Runtime, torch.compile,
+        ...)."""
         ck, dataset = dataset_or_checkpoint, None
         if checkpoint_path is not None: dataset, ck = dataset_or_checkpoint, checkpoint_path
         if not isinstance(ck, Checkpoint): ck = load_checkpoint(ck, device=device)
         if dataset is not None and dataset != ck.spec.dataset:
             raise ValueError(f"the checkpoint was trained on {ck.spec.dataset!r}, not {dataset!r}")
         if chunk_size < 1: raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
-        self.checkpoint, self.chunk_size = ck, int(chunk_size)
+        self.checkpoint, self.chunk_size, self.runner = ck, int(chunk_size), runner
         self.checkpoint.model.eval()
         vocab = ck.preprocessor.vocab
         self._codes = {c: {v: i + 1 for i, v in enumerate(vocab[c])} for c in self.spec.categorical}  # 0 = unknown
@@ -394,7 +398,8 @@ def predict(self: MoEInference, features, handle_missing: bool = True, missing_s
     if not unusable.all():
         keep = slice(None) if not unusable.any() else ~unusable
         arrays = self._model_arrays(c["numeric"][keep], c["x_cat"][keep])
-        r = self.checkpoint.predict_arrays(arrays, missing_strategy, batch_size=self.chunk_size)
+        if self.runner is None: r = self.checkpoint.predict_arrays(arrays, missing_strategy, batch_size=self.chunk_size)
+        else: r = self.runner(apply_missing_strategy(arrays, missing_strategy, self.checkpoint.preprocessor))
         p[keep], w[keep] = r["proba"], r["gate_weights"]
     attack = p >= self.threshold
     conf = np.where(attack, p, 1 - p)

@@ -12,9 +12,9 @@ from .data import DATASETS, MISSING_STRATEGIES
 from .metrics import jsonable
 
 # %% auto #0
-__all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'README_START', 'README_END', 'REPORTED_RUNS',
-           'merge_nested', 'write_metrics', 'relative_path', 'relative_paths', 'summary_table', 'markdown_table',
-           'results_markdown', 'missing_strategy_markdown', 'bench_markdown', 'update_readme']
+__all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'BENCH_RESULTS', 'README_START', 'README_END',
+           'REPORTED_RUNS', 'merge_nested', 'write_metrics', 'relative_path', 'relative_paths', 'summary_table',
+           'markdown_table', 'results_markdown', 'missing_strategy_markdown', 'bench_markdown', 'update_readme']
 
 # %% ../nbs/10_report.ipynb #8b014e4e
 def merge_nested(a: dict, b: dict) -> dict:
@@ -203,31 +203,75 @@ def missing_strategy_markdown(runs: dict, share: float = 0.5) -> str:
         markdown_table((tab * 100).round(2), floatfmt=".2f"),
         f"`mask` has the highest F1 of the {len(tab.columns)} strategies in {best} of {len(rows)} runs."])
 
-# %% ../nbs/10_report.ipynb #bf43e969
+# %% ../nbs/10_report.ipynb #e163db7f
 def _data_bench(b: dict) -> list:
+    "The data-layer benchmark (`benchmarks/bench_data.py`) in one sentence."
     return [f"Data layer (`benchmarks/bench_data.py`, {b['machine']}): load, deduplicate, split and preprocess the "
             f"{b['rows']:,}-flow CICIDS2017 sample in {b['total_s']} s (goal < {b['goal_s']} s)."]
 
+# %% ../nbs/10_report.ipynb #2e69682f
+def _fmt(v, f: str = ",.0f") -> str:
+    return "" if v is None else format(v, f)
+
 def _inference_bench(b: dict) -> list:
-    m, mo, e2e = b["machine"], b["model_only"], b["end_to_end_predict_dataframe"]
-    xg = b.get("xgboost_inplace_predict", {})
-    rows = {bs: {"model flows/s": f"{mo[bs]['flows_per_s']:,.0f}", "model p50 ms": f"{mo[bs]['p50_ms']:.2f}",
-                 "model p99 ms": f"{mo[bs]['p99_ms']:.2f}", "model / roofline": f"{mo[bs]['vs_roofline']:.2f}",
-                 "predict(DataFrame) flows/s": f"{e2e[bs]['flows_per_s']:,.0f}",
-                 "end to end / model": f"{e2e[bs]['vs_model_only']:.2f}",
-                 "XGBoost flows/s": f"{xg[bs]['flows_per_s']:,.0f}" if bs in xg else ""} for bs in mo}
-    strategy = f", missing strategy `{b['missing_strategy']}`" if b.get("missing_strategy") else ""
-    return [f"Inference (`moe-ids bench`, {m['cpu_count']} CPU cores, torch {m['torch']}, {m['device']}{strategy}, "
-            f"load average {m['load_average_1m']:.1f} -> {m['load_average_1m_after']:.1f}): fp32 matmul "
-            f"{b['matmul_gflops_fp32']:.0f} GFLOP/s, {b['flops_per_flow'] / 1e6:.1f} MFLOP per flow, roofline "
-            f"{b['roofline_flows_per_s']:.0f} flows/s.", markdown_table(pd.DataFrame(rows).T.rename_axis("batch"))]
+    """The inference benchmark (`benchmarks/bench_inference.py`, `moe-ids bench -o`): the machine and its roofline, one
+    row per model path (accuracy change, single-flow latency, stream), flows/s per batch size, REST, and the goals."""
+    m, roof, sizes = b["machine"], b["roofline_flows_per_s"], list(b["model_only"])
+    paths = {p: v for p, v in b["model_paths"].items() if "skipped" not in v}
+    stream, rest, xg = b.get("stream", {}), b.get("rest", {}), b.get("xgboost_inplace_predict", {})
+    head = (f"Inference ({m['cpu_count']} CPU cores, torch {m['torch']}, {m['device']}, {b.get('n_params', 0):,} "
+            f"parameters, missing strategy `{b['missing_strategy']}`, {b['rows']:,} flows of {b['data']}; load average "
+            f"{m['load_average_1m']:.1f} before, {m['load_average_1m_after']:.1f} after): fp32 matmul "
+            f"{b['matmul_gflops_fp32']:.0f} GFLOP/s, {b['flops_per_flow'] / 1e6:.1f} MFLOP per flow, so the fp32 "
+            f"roofline is {roof:,.0f} flows/s.")
+    per_path = pd.DataFrame({p: {"build s": _fmt(v["build_s"], ".1f"),
+                                 "F1 change (pt)": _fmt(v["delta_f1_pts"], "+.3f"),
+                                 "max abs P change": _fmt(v["max_abs_dproba"], ".1e"), "flipped": v["flipped"],
+                                 "predict(dict) p50 ms": _fmt(v["predict_dict"]["p50_ms"], ".2f"),
+                                 "predict(dict) p99 ms": _fmt(v["predict_dict"]["p99_ms"], ".2f"),
+                                 "stream lines/s": _fmt(stream.get(p, {}).get("lines_per_s"))}
+                             for p, v in paths.items()}).T.rename_axis("model path")
+    speed = pd.DataFrame({s: {"eager model only": _fmt(b["model_only"][s]["flows_per_s"]),
+                              **{f"predict {p}": _fmt(v["predict_dataframe"][s]["flows_per_s"])
+                                 for p, v in paths.items()},
+                              "XGBoost": _fmt(xg.get(s, {}).get("flows_per_s"))} for s in sizes}).T.rename_axis("batch")
+    rest_rows = {f"{p}, {c} clients": {"requests/s": _fmt(r["requests_per_s"]), "p50 ms": _fmt(r["p50_ms"], ".1f"),
+                                       "p99 ms": _fmt(r["p99_ms"], ".1f"), "errors": r["errors"]}
+                 for p, by in rest.items() for c, r in by.items()}
+    skipped = [f"`{p}` not run here: {v['skipped']}" for p, v in b["model_paths"].items() if "skipped" in v]
+    goals = [f"{k}: {g['value']:.2f} ({g['best']}; goal {'<=' if 'time' in k else '>='} {g['goal']}) "
+             f"{'met' if g['met'] else 'missed'}" for k, g in b.get("goals", {}).items() if "value" in g]
+    if "no_batch_slower_than_256" in b.get("goals", {}):
+        g = b["goals"]["no_batch_slower_than_256"]
+        goals.append(f"no batch slower than batch 256: {'met' if g['met'] else 'missed'} {g['slower_batches']}")
+    claims = "; ".join(f"{k} {v}" for k, v in b.get("reference_claims", {}).items())
+    out = [head, markdown_table(per_path), "Flows/s by batch size (`predict` = `MoEInference.predict(DataFrame)`):",
+           markdown_table(speed)]
+    if rest_rows: out += ["`moe-ids serve`, concurrent single-flow clients:", markdown_table(pd.DataFrame(rest_rows).T)]
+    out += skipped
+    if goals: out.append("Goals (ratios to the roofline of the same run): " + "; ".join(goals) + ".")
+    if claims: out.append(f"The reference design claims (not measured here): {claims}.")
+    return out
+
+# %% ../nbs/10_report.ipynb #dcd89eba
+def _soak(b: dict) -> list:
+    "The REST soak test (`benchmarks/soak_serve.py`) in one sentence."
+    return [f"REST soak (`benchmarks/soak_serve.py`): {b['clients']} concurrent single-flow clients for {b['minutes']} "
+            f"min ({b['requests']:,} requests, {b['errors']:,} not answered 200; load average "
+            f"{b['load_average_1m'][0]:.1f} -> {b['load_average_1m'][1]:.1f}): server memory "
+            f"{b['rss_mib_after_warmup']:.0f} MiB after warm-up, {b['rss_mib_max']:.0f} MiB at most, "
+            f"{b['rss_growth_second_half_mib']:+.1f} MiB growth over the second half."]
+
+# %% ../nbs/10_report.ipynb #236f1107
+BENCH_RESULTS = {"data_bench_cpu.json": _data_bench, "inference_bench_cpu.json": _inference_bench,
+                 "inference_bench_cuda.json": _inference_bench, "soak_serve_cpu.json": _soak}
 
 def bench_markdown(root) -> str:
-    "Markdown of the benchmark results committed in `root/benchmarks/results/`."
+    "Markdown of the benchmark results committed in `root/benchmarks/results/` (those of `BENCH_RESULTS`)."
     out = []
-    for name, render in (("data_bench_cpu.json", _data_bench), ("inference_bench_cpu.json", _inference_bench)):
+    for name, render in BENCH_RESULTS.items():
         f = Path(root)/"benchmarks"/"results"/name
-        if f.exists(): out += _section(f"benchmarks/results/{name}", render, json.loads(f.read_text()))
+        if f.exists(): out += [f"**`benchmarks/results/{name}`**", *_section(name, render, json.loads(f.read_text()))]
     return "\n\n".join(line for line in out if line) if out else "No benchmark results committed."
 
 # %% ../nbs/10_report.ipynb #1b0187fa
