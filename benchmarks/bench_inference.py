@@ -25,13 +25,11 @@ from moe_ids.training import train_moe
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def checkpoint(data: Path, cache: Path, epochs: int, budget: float, device: str = "cpu", seed: int = 0):
-    "The cached reference-sized checkpoint, trained on the random split of `data` if it is not there yet."
+def checkpoint(train, val, cache: Path, epochs: int, budget: float, device: str = "cpu", seed: int = 0):
+    "The cached reference-sized checkpoint, trained on `train`/`val` if it is not there yet."
     if (cache / "config.json").exists():
         print(f"reusing {cache}", file=sys.stderr)
         return load_checkpoint(cache, device=device)
-    df = load_flows(data, dataset="cicids2017")
-    train, val, _ = split_flows(df, protocol="random", seed=seed)
     t0 = time.perf_counter()
     log = lambda m: print(f"[train {time.perf_counter() - t0:5.0f}s] {m}", file=sys.stderr, flush=True)
     ck = train_moe(train, val, dataset="cicids2017", epochs=epochs, pretrain_epochs=1, seed=seed, device=device,
@@ -59,9 +57,9 @@ def main(argv=None) -> int:
     if data is None or not data.exists():
         print("bench_inference: no CICIDS2017 data found (pass --data or set MOE_IDS_DATA)", file=sys.stderr)
         return 2
-    ck = checkpoint(data, Path(a.cache), a.epochs, a.time_budget, a.device)
+    train, val, test = split_flows(load_flows(data, dataset="cicids2017"), protocol="random", seed=0)
+    ck = checkpoint(train, val, Path(a.cache), a.epochs, a.time_budget, a.device)
     sizes = tuple(int(b) for b in a.batch_sizes.split(","))
-    _, _, test = split_flows(load_flows(data, dataset="cicids2017"), protocol="random", seed=0)
     n = max(sizes)
     rows = test.sample(n, replace=len(test) < n, random_state=0).reset_index(drop=True)
     rows.attrs["source"] = f"{Path(data).name}: test split of the random protocol, seed 0"
