@@ -250,6 +250,10 @@ def _check_preprocessor(p, cfg_file: Path) -> Preprocessor:
                 and s["sd"] > 0):
             raise CheckpointError(cfg_file, f"field preprocessor.stats[{c!r}] must hold log (true or false) and finite "
                                             f"mu, sd > 0, mean and median, got {_short(s)}")
+    masked = p.get("masked", [])
+    if not (isinstance(masked, list) and set(masked) <= set(spec.numeric)):
+        raise CheckpointError(cfg_file, f"field preprocessor.masked must be a list of numeric features of the spec, "
+                                        f"got {_short(masked)}")
     vocab = _field(p, "vocab", dict, "preprocessor.", cfg_file)
     for c in spec.categorical:
         v = vocab.get(c)

@@ -15,10 +15,10 @@ import pandas as pd
 __all__ = ['DATASETS', 'CIC_ALIASES', 'CIC_META', 'META_COLUMNS', 'CIC_TEMPORAL', 'CIC_TABULAR', 'CIC_CATEGORICAL',
            'CIC_SHORTCUTS', 'CIC_DROPPED', 'UNSW_RAW_COLUMNS', 'UNSW_ALIASES', 'UNSW_META', 'UNSW_TEMPORAL',
            'UNSW_CATEGORICAL', 'UNSW_SHORTCUTS', 'UNSW_TABULAR', 'UNSW_DROPPED', 'CIC_NETFLOW_V5', 'CIC_IPFIX',
-           'UNSW_NETFLOW_V5', 'UNSW_IPFIX', 'PREPROCESSOR_VERSION', 'FILL_STRATEGIES', 'MISSING_STRATEGIES',
-           'DatasetInfo', 'register_dataset', 'dataset_info', 'find_data_root', 'canonical_attack', 'detect_dataset',
-           'make_demo_flows', 'load_flows', 'FeatureSpec', 'feature_spec', 'deduplicate', 'split_flows', 'slog1p',
-           'Preprocessor', 'apply_missing_strategy', 'load_splits']
+           'UNSW_NETFLOW_V5', 'UNSW_IPFIX', 'PREPROCESSOR_VERSION', 'FILL_STRATEGIES', 'N_QUANTILES',
+           'MISSING_STRATEGIES', 'DatasetInfo', 'register_dataset', 'dataset_info', 'find_data_root',
+           'canonical_attack', 'detect_dataset', 'make_demo_flows', 'load_flows', 'FeatureSpec', 'feature_spec',
+           'deduplicate', 'split_flows', 'slog1p', 'Preprocessor', 'apply_missing_strategy', 'load_splits']
 
 # %% ../nbs/00_data.ipynb #97d869d7
 @dataclass
@@ -598,12 +598,16 @@ def _cat_column(df: pd.DataFrame, c: str) -> np.ndarray:
 # %% ../nbs/00_data.ipynb #5b931b86
 PREPROCESSOR_VERSION = 1
 FILL_STRATEGIES = ("zero", "mean", "median")
+N_QUANTILES = 51   # training quantiles kept per feature (every 2%): what `moe_ids.adapt` compares local flows with
 
 class Preprocessor:
     """Train-only preprocessing: inf -> missing, signed log1p on heavy-tailed features, standardisation, categorical
-    vocabularies with an unknown bucket (index 0), availability masks. Saved as JSON, never pickle."""
-    def __init__(self, spec: FeatureSpec, clip: float = 10.0):
+    vocabularies with an unknown bucket (index 0), availability masks. Saved as JSON, never pickle. Features in
+    `masked` are read as missing whatever the input holds (set by `moe_ids.adapt` for features that a local extractor
+    computes differently)."""
+    def __init__(self, spec: FeatureSpec, clip: float = 10.0, masked=()):
         self.spec, self.clip, self.stats, self.vocab, self._params = spec, clip, None, None, {}
+        self.masked = list(masked)
 
     def fit(self, df: pd.DataFrame) -> "Preprocessor":
         "Fit the per-feature statistics on the training frame `df` only."
@@ -616,7 +620,8 @@ class Preprocessor:
             t = slog1p(v) if log else v
             sd = float(t.std())
             self.stats[c] = dict(log=log, mu=float(t.mean()), sd=sd if sd > 1e-8 else 1.0,
-                                 mean=float(v.mean()), median=float(np.median(v)))
+                                 mean=float(v.mean()), median=float(np.median(v)),
+                                 quantiles=np.quantile(v, np.linspace(0, 1, N_QUANTILES)).tolist())
         self.vocab = {c: sorted(set(_cat_column(df, c)) - {""}) for c in self.spec.categorical}
         self._params = {}
         return self
@@ -645,10 +650,16 @@ class Preprocessor:
                                  np.array([s["sd"] for s in st]))
         return self._params[key]
 
+    def usable(self, cols: list) -> np.ndarray:
+        "Per column of `cols`, whether it is read (False for the `masked` features), cached."
+        key = ("usable", tuple(cols), tuple(self.masked))
+        if key not in self._params: self._params[key] = ~np.isin(np.array(cols, dtype=object), self.masked)
+        return self._params[key]
+
     def _block(self, df: pd.DataFrame, cols: list):
         "Scaled values (0 where missing) and availability masks of `cols`, computed for all columns at once."
         v = _numeric_block(df, cols)
-        ok = np.isfinite(v)
+        ok = np.isfinite(v) & self.usable(cols)
         v = np.where(ok, v, 0.0)
         log, mu, sd = self._block_params(cols)
         x = np.clip((np.where(log, slog1p(v), v) - mu) / sd, -self.clip, self.clip)
@@ -680,7 +691,7 @@ class Preprocessor:
         "The JSON form (statistics, vocabularies and the spec)."
         self._check()
         return dict(version=PREPROCESSOR_VERSION, spec=self.spec.to_dict(), clip=self.clip, stats=self.stats,
-                    vocab=self.vocab)
+                    vocab=self.vocab, masked=list(self.masked))
 
     @classmethod
     def from_dict(cls, d: dict) -> "Preprocessor":
@@ -688,7 +699,7 @@ class Preprocessor:
         if d.get("version") != PREPROCESSOR_VERSION:
             raise ValueError(f"unsupported preprocessor format version {d.get('version')!r}; "
                              f"this library reads {PREPROCESSOR_VERSION}")
-        p = cls(FeatureSpec.from_dict(d["spec"]), clip=d["clip"])
+        p = cls(FeatureSpec.from_dict(d["spec"]), clip=d["clip"], masked=d.get("masked", ()))
         p.stats, p.vocab = d["stats"], d["vocab"]
         return p
 

@@ -347,7 +347,7 @@ def _canonical(self: MoEInference, features, strict: bool) -> dict:
 def _model_arrays(self: MoEInference, numeric: np.ndarray, x_cat: np.ndarray) -> dict:
     "The model's input arrays (`x_<group>`, `mask_<group>`, `x_cat`) for canonical values and vocabulary codes."
     pre, out, i = self.checkpoint.preprocessor, {}, 0
-    ok = np.isfinite(numeric)
+    ok = np.isfinite(numeric) & pre.usable(self.spec.numeric)     # a feature `adapt` masked is read as missing
     v = np.where(ok, numeric, 0.0)
     log, mu, sd = pre._block_params(self.spec.numeric)
     v[:, log] = slog1p(v[:, log])
