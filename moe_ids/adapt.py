@@ -16,7 +16,7 @@ from .training import _optimizer, _step, drop_features, set_seed
 
 # %% auto #0
 __all__ = ['BENIGN_SPELLINGS', 'ADAPT_DEFAULTS', 'FINETUNE_DEFAULTS', 'label_column', 'binary_labels', 'feature_shift', 'adapt',
-           'calibrate', 'finetune']
+           'budget_threshold', 'calibrate', 'finetune']
 
 # %% ../nbs/06a_adapt.ipynb #51989d25
 BENIGN_SPELLINGS = ("benign", "normal", "0", "0.0", "false")
@@ -126,6 +126,15 @@ def adapt(ck: Checkpoint, flows: pd.DataFrame, max_shift: float = ADAPT_DEFAULTS
                   largest_shift=sh.head(10).set_index("feature").ks.round(4).to_dict())
     return new, report
 
+# %% ../nbs/06a_adapt.ipynb #a27688d8
+def budget_threshold(p_benign, max_fpr: float) -> float:
+    """The lowest threshold at which at most `max_fpr` of the benign scores `p_benign` are >= it: the next float32 above
+    the (k+1)-th highest score, k = floor(max_fpr * n) (the same flows alarm whether scores are float32 or float64)."""
+    p = np.sort(np.asarray(p_benign, dtype=np.float64))[::-1]
+    if len(p) == 0: raise ValueError("no benign scores")
+    k = int(math.floor(max_fpr * len(p) + 1e-9))
+    return float(np.nextafter(np.float32(p[k]), np.float32(np.inf))) if k < len(p) else float(p[-1])
+
 # %% ../nbs/06a_adapt.ipynb #d9283563
 def calibrate(ck: Checkpoint, benign: pd.DataFrame, max_fpr: float = 0.01, missing_strategy: str = "mask") -> tuple:
     """(new checkpoint, report): `ck` with its threshold set so that at most `max_fpr` of the known-benign flows
@@ -143,10 +152,8 @@ def calibrate(ck: Checkpoint, benign: pd.DataFrame, max_fpr: float = 0.01, missi
             examples = sorted(set(col[y == 1].astype(str).str.strip()))[:3]
             raise ValueError(f"the benign flows hold {int(y.sum())} flows labelled as attacks (e.g. {examples}): "
                              "calibrate needs known-benign traffic")
-    p = np.sort(np.asarray(ck.predict_proba(benign, missing_strategy), dtype=np.float64))[::-1]
-    n, k = len(p), int(math.floor(max_fpr * len(p) + 1e-9))                # k = alarms the budget allows
-    # the next float32 above the (k+1)-th highest score: the same flows alarm whether scores are float32 or float64
-    thr = float(np.nextafter(np.float32(p[k]), np.float32(np.inf))) if k < n else float(p[-1])
+    p = np.asarray(ck.predict_proba(benign, missing_strategy), dtype=np.float64)
+    n, thr = len(p), budget_threshold(p, max_fpr)
     alarms = int((p >= thr).sum())
     upper = float(beta.ppf(0.975, alarms + 1, n - alarms)) if alarms < n else 1.0
     report = dict(step="calibrate", benign_flows=n, max_fpr=max_fpr, threshold_before=float(ck.threshold),
