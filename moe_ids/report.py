@@ -12,9 +12,10 @@ from .data import DATASETS, MISSING_STRATEGIES
 from .metrics import jsonable
 
 # %% auto #0
-__all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'BENCH_RESULTS', 'README_START', 'README_END',
-           'REPORTED_RUNS', 'merge_nested', 'write_metrics', 'relative_path', 'relative_paths', 'summary_table',
-           'markdown_table', 'results_markdown', 'missing_strategy_markdown', 'bench_markdown', 'update_readme']
+__all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'CROSS_GOALS', 'BENCH_RESULTS',
+           'README_START', 'README_END', 'REPORTED_RUNS', 'merge_nested', 'write_metrics', 'relative_path',
+           'relative_paths', 'summary_table', 'markdown_table', 'results_markdown', 'missing_strategy_markdown',
+           'bench_markdown', 'update_readme']
 
 # %% ../nbs/10_report.ipynb #8b014e4e
 def merge_nested(a: dict, b: dict) -> dict:
@@ -104,6 +105,30 @@ def _section(title: str, render, *args) -> list:
     except (TypeError, ValueError, AttributeError) as e: why = f"unexpected metrics.json content ({e})"
     return ["", f"**{title}**: {why}; rerun the run to regenerate it."]
 
+# %% ../nbs/10_report.ipynb #84331650
+CROSS_GOALS = {"zero_shot_moe_ge_xgboost": "zero-shot MoE F1 >= XGBoost F1",
+               "adapt_calibrate_f1_ge_090_fpr_le_budget":
+                   "after adapt + calibrate: F1 >= 0.90 with benign FPR <= budget",
+               "finetune_5pct_f1_ge_097": "after finetune on 5% of the target: F1 >= 0.97"}
+
+def _cross_extraction(ds: str, cx: dict) -> list:
+    "The cross-extraction results: the learning curve table, the recipe and threshold chosen, goals, reverse direction."
+    setup, sel, fwd = cx["setup"], cx["selection"], cx["improved_to_original"]
+    steps = list(dict.fromkeys(s for m in fwd.values() for s in m))
+    tab = pd.DataFrame({f"{m} {k}": {s: _pm(fwd[m][s], k, digits=3) for s in steps if s in fwd[m]}
+                        for m in fwd for k in ("f1", "fpr", "recall")}).loc[steps]
+    ind = fwd.get("moe", {}).get("zero_shot", {})
+    rev = cx.get("original_to_improved", {})
+    rev_txt = "; ".join(f"{m} {_pm(v['zero_shot'], 'f1', digits=3)}" for m, v in rev.items() if "zero_shot" in v)
+    goals = "; ".join(f"{CROSS_GOALS.get(k, k)}: {'met' if v else 'missed'}" for k, v in cx.get("goals", {}).items())
+    return ["", f"**{ds}, cross-extraction ({setup['source']} -> {setup['target']})**: trained on the "
+            f"{setup['source']} extraction, tested on the {setup['target']} one (target test part), mean ± std over "
+            f"seeds {setup['seeds']}. Training recipe `{sel['recipe']}` and adapt threshold {sel['max_shift']} chosen on the "
+            f"target development part; calibrate budget {setup['max_fpr']}; fine-tuning fractions of the target flows. "
+            f"In-distribution test F1 of that MoE: {_pm(ind, 'in_distribution_f1', digits=4)}.", "",
+            markdown_table(tab), "", f"Goals: {goals}.", "",
+            f"Reverse direction ({setup['target']} -> {setup['source']}), zero-shot F1: {rev_txt or 'not run'}."]
+
 # %% ../nbs/10_report.ipynb #b45adc6b
 def _is_protocol(s) -> bool:
     return isinstance(s, dict) and "setup" in s and any(isinstance(v, dict) and "f1_mean" in v for v in s.values())
@@ -176,7 +201,8 @@ def results_markdown(metrics: dict, run: str) -> str:
         if ds.startswith("_") or ds == "training" or not isinstance(m, dict): continue
         for proto, s in m.items():
             if _is_protocol(s): out += _section(f"{ds}, {proto}", _protocol, ds, proto, s)
-        for key, render in (("leave_one_attack_out", _leave_one_out), ("robustness", _robustness), ("gating", _gating)):
+        for key, render in (("leave_one_attack_out", _leave_one_out), ("robustness", _robustness), ("gating", _gating),
+                            ("cross_extraction", _cross_extraction)):
             if m.get(key): out += _section(f"{ds}, {key.replace('_', ' ')}", render, ds, m[key])
     return "\n".join(out)
 
@@ -276,7 +302,8 @@ def bench_markdown(root) -> str:
 
 # %% ../nbs/10_report.ipynb #1b0187fa
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
-REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/cicids2017-models"]   # committed runs
+REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/cicids2017-models",
+                 "runs/cicids2017-transfer"]   # committed runs
 
 # %% ../nbs/10_report.ipynb #88520850
 def update_readme(root, runs=None, readme: str = "README.md") -> str:
