@@ -121,13 +121,14 @@ def _cross_extraction(ds: str, cx: dict) -> list:
     rev = cx.get("original_to_improved", {})
     rev_txt = "; ".join(f"{m} {_pm(v['zero_shot'], 'f1', digits=3)}" for m, v in rev.items() if "zero_shot" in v)
     goals = "; ".join(f"{CROSS_GOALS.get(k, k)}: {'met' if v else 'missed'}" for k, v in cx.get("goals", {}).items())
-    return ["", f"**{ds}, cross-extraction ({setup['source']} -> {setup['target']})**: trained on the "
-            f"{setup['source']} extraction, tested on the {setup['target']} one (target test part), mean ± std over "
-            f"seeds {setup['seeds']}. Training recipe `{sel['recipe']}` and adapt threshold {sel['max_shift']} chosen on the "
-            f"target development part; calibrate budget {setup['max_fpr']}; fine-tuning fractions of the target flows. "
-            f"In-distribution test F1 of that MoE: {_pm(ind, 'in_distribution_f1', digits=4)}.", "",
-            markdown_table(tab), "", f"Goals: {goals}.", "",
-            f"Reverse direction ({setup['target']} -> {setup['source']}), zero-shot F1: {rev_txt or 'not run'}."]
+    src, tgt = setup["source"], setup["target"]
+    head = (f"**{ds}, cross-extraction ({src} -> {tgt})**: trained on the {src} extraction, tested on the {tgt} one "
+            f"(target test part), mean ± std over seeds {setup['seeds']}. Training recipe `{sel['recipe']}` and adapt "
+            f"threshold {sel['max_shift']} chosen on the target development part; calibrate budget "
+            f"{setup['max_fpr']}; fine-tuning fractions of the target flows. In-distribution test F1 of that MoE: "
+            f"{_pm(ind, 'in_distribution_f1', digits=4)}.")
+    return ["", head, "", markdown_table(tab), "", f"Goals: {goals}.", "",
+            f"Reverse direction ({tgt} -> {src}), zero-shot F1: {rev_txt or 'not run'}."]
 
 # %% ../nbs/10_report.ipynb #b45adc6b
 def _is_protocol(s) -> bool:
