@@ -15,8 +15,8 @@ from .metrics import binary_metrics, choose_threshold
 from .training import _optimizer, _step, drop_features, set_seed
 
 # %% auto #0
-__all__ = ['BENIGN_SPELLINGS', 'ADAPT_DEFAULTS', 'FINETUNE_DEFAULTS', 'label_column', 'binary_labels', 'feature_shift', 'adapt',
-           'budget_threshold', 'calibrate', 'finetune']
+__all__ = ['BENIGN_SPELLINGS', 'ADAPT_DEFAULTS', 'FINETUNE_DEFAULTS', 'label_column', 'without_labels', 'binary_labels',
+           'feature_shift', 'adapt', 'budget_threshold', 'calibrate', 'finetune']
 
 # %% ../nbs/06a_adapt.ipynb #51989d25
 BENIGN_SPELLINGS = ("benign", "normal", "0", "0.0", "false")
@@ -25,6 +25,10 @@ def label_column(df: pd.DataFrame) -> str | None:
     "The label column of `df` (`Label`, `label`, any case, surrounding spaces ignored), or None."
     hits = [c for c in df.columns if str(c).strip().lower() == "label"]
     return hits[0] if hits else None
+
+def without_labels(df: pd.DataFrame) -> pd.DataFrame:
+    "`df` without its label columns (a text `label` column is not the integer target `Preprocessor.transform` reads)."
+    return df.drop(columns=[c for c in df.columns if str(c).strip().lower() in ("label", "attack")])
 
 def binary_labels(df: pd.DataFrame, what: str = "flows") -> np.ndarray:
     """0 (benign: `BENIGN_SPELLINGS`, any case) / 1 (anything else) per row of `df`'s label column; a clear error
@@ -96,6 +100,7 @@ def adapt(ck: Checkpoint, flows: pd.DataFrame, max_shift: float = ADAPT_DEFAULTS
     than `max_shift` from training (`feature_shift`) masked, and with `refit` the scaling and fill values of the other
     features re-fitted on `flows`. Needs `min_flows` flows; refuses to mask every feature."""
     if not 0 < max_shift <= 1: raise ValueError(f"max_shift must be in (0, 1], got {max_shift}")
+    if min_flows < 1: raise ValueError(f"min_flows must be >= 1, got {min_flows}")
     _usable_flows(ck, flows, "flows to adapt to", min_flows)
     sh = feature_shift(ck, flows)
     if sh.ks.isna().all() and sh.present.gt(0).any():
@@ -152,16 +157,19 @@ def calibrate(ck: Checkpoint, benign: pd.DataFrame, max_fpr: float = 0.01, missi
             examples = sorted(set(col[y == 1].astype(str).str.strip()))[:3]
             raise ValueError(f"the benign flows hold {int(y.sum())} flows labelled as attacks (e.g. {examples}): "
                              "calibrate needs known-benign traffic")
-    p = np.asarray(ck.predict_proba(benign, missing_strategy), dtype=np.float64)
+    p = np.asarray(ck.predict_proba(without_labels(benign), missing_strategy), dtype=np.float64)
     n, thr = len(p), budget_threshold(p, max_fpr)
     alarms = int((p >= thr).sum())
     upper = float(beta.ppf(0.975, alarms + 1, n - alarms)) if alarms < n else 1.0
-    report = dict(step="calibrate", benign_flows=n, max_fpr=max_fpr, threshold_before=float(ck.threshold),
-                  threshold=thr, benign_alarms=alarms, expected_alert_rate=alarms / n, alert_rate_upper_95=upper)
+    report = dict(step="calibrate", benign_flows=n, max_fpr=max_fpr, missing_strategy=missing_strategy,
+                  threshold_before=float(ck.threshold), threshold=thr, benign_alarms=alarms,
+                  expected_alert_rate=alarms / n, alert_rate_upper_95=upper)
+    warnings = []
     if upper > 2 * max_fpr:
-        report["warning"] = (f"only {n} benign flows: the alert rate could be up to {upper:.2%} (95% bound); give at "
-                             f"least {int(math.ceil(30 / max_fpr))} flows for a tight estimate")
-    if thr > 1: report["warning"] = "more benign flows than the budget allows score P(attack) = 1: nothing will alarm"
+        warnings.append(f"only {n} benign flows: the alert rate could be up to {upper:.2%} (95% bound); give at least "
+                        f"{int(math.ceil(30 / max_fpr))} flows for a tight estimate")
+    if thr > 1: warnings.append("more benign flows than the budget allows score P(attack) = 1: nothing will alarm")
+    if warnings: report["warning"] = "; ".join(warnings)
     new = _adapted(ck, {k_: v for k_, v in report.items() if k_ != "step"} | {"step": "calibrate"})
     new.threshold = thr
     return new, report
@@ -194,10 +202,16 @@ def finetune(ck: Checkpoint, labelled: pd.DataFrame, epochs: int = FINETUNE_DEFA
     class-balanced, keeping the best epoch on a stratified validation part (epoch 0 = `ck` as it came) and choosing the
     threshold there; `replay` flows are mixed in (`replay_ratio` x the local training rows per epoch);
     `reference` flows give the in-distribution F1 before and after."""
-    if epochs < 1: raise ValueError(f"epochs must be >= 1, got {epochs}")
-    if not 0 < val_frac < 1: raise ValueError(f"val_frac must be in (0, 1), got {val_frac}")
+    for name, v, ok in (("epochs", epochs, epochs >= 1), ("patience", patience, patience >= 1),
+                        ("batch_size", batch_size, batch_size >= 1), ("lr", lr, lr > 0),
+                        ("replay_ratio", replay_ratio, replay_ratio > 0), ("val_frac", val_frac, 0 < val_frac < 1)):
+        if not ok: raise ValueError(f"{name} must be {'in (0, 1)' if name == 'val_frac' else '> 0'}, got {v}")
     _usable_flows(ck, labelled, "labelled flows")
     y = binary_labels(labelled, "labelled flows")
+    for extra, what in ((replay, "replay flows"), (reference, "reference flows")):
+        if extra is not None:
+            _usable_flows(ck, extra, what)
+            binary_labels(extra, what)                  # a bad label fails here, not after the training
     counts = np.bincount(y, minlength=2)
     if counts.min() < 2:
         raise ValueError(f"the labelled flows need at least 2 benign and 2 attack flows, got {counts[0]} benign and "
@@ -254,8 +268,8 @@ def finetune(ck: Checkpoint, labelled: pd.DataFrame, epochs: int = FINETUNE_DEFA
                              "keeps the original weights, with the threshold chosen on the local validation flows")
     if reference is not None:
         ry = binary_labels(reference, "reference flows")
-        report["reference_f1_before"] = binary_metrics(ry, ck.predict_proba(reference), ck.threshold)["f1"]
-        report["reference_f1_after"] = binary_metrics(ry, new.predict_proba(reference), new.threshold)["f1"]
-    new.train_config["adaptations"] = [*ck.train_config.get("adaptations", []),
-                                       {k: v for k, v in report.items() if k != "history"}]
+        ref = without_labels(reference)
+        report["reference_f1_before"] = binary_metrics(ry, ck.predict_proba(ref), ck.threshold)["f1"]
+        report["reference_f1_after"] = binary_metrics(ry, new.predict_proba(ref), new.threshold)["f1"]
+    new.train_config = _adapted(ck, {k: v for k, v in report.items() if k != "history"}).train_config
     return new, report

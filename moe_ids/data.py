@@ -112,6 +112,11 @@ CIC_ALIASES = {
     "Subflow Fwd Pkts": "Subflow Fwd Packets", "Subflow Fwd Byts": "Subflow Fwd Bytes",
     "Subflow Bwd Pkts": "Subflow Bwd Packets", "Subflow Bwd Byts": "Subflow Bwd Bytes",
     "Init Fwd Win Byts": "Init_Win_bytes_forward", "Init Bwd Win Byts": "Init_Win_bytes_backward",
+    # the cleaned parquet releases of CIC-IDS2017 / CSE-CIC-IDS2018 (D'hooge et al.)
+    "Fwd Packets Length Total": "Total Length of Fwd Packets",
+    "Bwd Packets Length Total": "Total Length of Bwd Packets",
+    "Init Fwd Win Bytes": "Init_Win_bytes_forward", "Init Bwd Win Bytes": "Init_Win_bytes_backward",
+    "Fwd Act Data Packets": "act_data_pkt_fwd",
 }
 # Identifier columns become metadata (never features).
 CIC_META = {"id": "row_id", "Flow ID": "flow_id", "Src IP": "src_ip", "Source IP": "src_ip", "Src Port": "src_port",
