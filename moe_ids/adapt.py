@@ -92,7 +92,7 @@ def _adapted(ck: Checkpoint, record: dict) -> Checkpoint:
     return new
 
 # %% ../nbs/06a_adapt.ipynb #1202de0e
-ADAPT_DEFAULTS = dict(max_shift=0.5, refit=False, min_flows=100)
+ADAPT_DEFAULTS = dict(max_shift=0.4, refit=False, min_flows=100)   # max_shift: chosen in 06b_transfer
 
 def adapt(ck: Checkpoint, flows: pd.DataFrame, max_shift: float = ADAPT_DEFAULTS["max_shift"],
           refit: bool = ADAPT_DEFAULTS["refit"], min_flows: int = ADAPT_DEFAULTS["min_flows"]) -> tuple:
@@ -175,7 +175,9 @@ def calibrate(ck: Checkpoint, benign: pd.DataFrame, max_fpr: float = 0.01, missi
     return new, report
 
 # %% ../nbs/06a_adapt.ipynb #55ad2c0f
-FINETUNE_DEFAULTS = dict(epochs=10, lr=3e-4, batch_size=256, val_frac=0.25, patience=3, replay_ratio=1.0)
+FINETUNE_DEFAULTS = dict(epochs=40, lr=1e-3, batch_size=256, val_frac=0.25, patience=8, replay_ratio=1.0)
+# chosen on the development part of the cross-extraction protocol (06b_transfer: lr 3e-4/1e-3/3e-3, 10-40 epochs,
+# batch 64/256, replay 0-4 x the local rows)
 
 def _stratified_val(y: np.ndarray, frac: float, seed: int) -> np.ndarray:
     "Boolean mask of a validation part: `frac` of each class (at least one row of each class that has two)."

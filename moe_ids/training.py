@@ -37,11 +37,13 @@ def set_seed(seed: int) -> None:
     if torch.cuda.is_available(): torch.cuda.manual_seed_all(seed)
 
 # %% ../nbs/03_training.ipynb #aa76432b
-def drop_features(t: dict, p_feature: float, p_group: float, generator: torch.Generator | None = None) -> dict:
+def drop_features(t: dict, p_feature, p_group: float, generator: torch.Generator | None = None) -> dict:
     """Training-time feature dropout on a batch of tensors: each numeric feature is hidden (mask 0, value 0) with
-    probability `p_feature`, and with probability `p_group` a row loses all the features of one of its groups, chosen
-    uniformly (so the gate learns to move to the experts whose features are present)."""
-    if p_feature <= 0 and p_group <= 0: return t
+    probability `p_feature` (a number, or `{group: tensor of per-feature probabilities}`), and with probability
+    `p_group` a row loses all the features of one of its groups, chosen uniformly (so the gate learns to move to the
+    experts whose features are present)."""
+    per_group = isinstance(p_feature, dict)
+    if not per_group and p_feature <= 0 and p_group <= 0: return t
     t = dict(t)
     groups = [k.removeprefix("mask_") for k in t if k.startswith("mask_")]
     n, dev = len(t[f"mask_{groups[0]}"]), t[f"mask_{groups[0]}"].device
@@ -50,7 +52,8 @@ def drop_features(t: dict, p_feature: float, p_group: float, generator: torch.Ge
     for i, grp in enumerate(groups):
         x, m = f"x_{grp}", f"mask_{grp}"
         lose = (g >= p_group * i / len(groups)) & (g < p_group * (i + 1) / len(groups))
-        keep = (r(*t[m].shape) >= p_feature) & ~lose[:, None]
+        p = (p_feature[grp].to(dev) if grp in p_feature else 0.0) if per_group else p_feature
+        keep = (r(*t[m].shape) >= p) & ~lose[:, None]
         t[m] = t[m] * keep
         t[x] = t[x] * t[m]
     return t
@@ -150,8 +153,10 @@ def pretrain_tabular(expert: TabularExpert, train: dict, val: dict | None = None
 
 # %% ../nbs/03_training.ipynb #08911ea3
 TRAIN_DEFAULTS = dict(batch_size=512, lr=2e-3, weight_decay=1e-4, pretrain_lr=1e-3, mask_rate=0.15, pretrain_rows=8192,
-                      feature_dropout=0.1, group_dropout=0.05, balance_coef=0.01, patience=3, min_delta=1e-4,
-                      time_budget_s=None, eval_batch_size=2048)
+                      feature_dropout=0.3, group_dropout=0.05, balance_coef=0.01, patience=3, min_delta=1e-4,
+                      time_budget_s=None, eval_batch_size=2048, fragile_features=(), fragile_dropout=0.5)
+# fragile_features: features another extractor computes differently (e.g. `moe_ids.transfer.shifted_features`); they
+# are dropped with probability `fragile_dropout` instead of `feature_dropout`, so the model also learns without them
 
 # %% ../nbs/03_training.ipynb #b4ba4b8e
 def _evaluate(model: MoEClassifier, va: dict, class_w: Tensor, dev, batch_size: int, ablate: str | None = None) -> dict:
@@ -229,12 +234,16 @@ def train_moe(train_df: pd.DataFrame, val_df: pd.DataFrame, dataset: str | None 
     steps = math.ceil(len(tr_np["y"]) / o["batch_size"])
     sched = _schedule(opt, max(1, epochs * steps))
     best, best_state, bad, stop_reason = None, None, 0, "epochs"
+    fragile = set(o["fragile_features"])
+    p_drop = o["feature_dropout"] if not fragile else {
+        grp: torch.tensor([o["fragile_dropout"] if c in fragile else o["feature_dropout"] for c in cols])
+        for grp, cols in spec.groups.items()}
     for ep in range(1, epochs + 1):
         model.train()
         t0, tot, n = time.perf_counter(), 0.0, 0
         for b in _bar(batches(tr, o["batch_size"], shuffle=True, generator=g), progress, desc=f"MoE epoch {ep}",
                       total=steps):
-            b = drop_features(b, o["feature_dropout"], 0.0 if ablate else o["group_dropout"], g)
+            b = drop_features(b, p_drop, 0.0 if ablate else o["group_dropout"], g)
             y = b.pop("y")
             with autocast(dev):
                 out = model(b, ablate=ablate)
