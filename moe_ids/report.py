@@ -127,8 +127,18 @@ def _cross_extraction(ds: str, cx: dict) -> list:
             f"threshold {sel['max_shift']} chosen on the target development part; calibrate budget "
             f"{setup['max_fpr']}; fine-tuning fractions of the target flows. In-distribution test F1 of that MoE: "
             f"{_pm(ind, 'in_distribution_f1', digits=4)}.")
-    return ["", head, "", markdown_table(tab), "", f"Goals: {goals}.", "",
-            f"Reverse direction ({tgt} -> {src}), zero-shot F1: {rev_txt or 'not run'}."]
+    out = ["", head, "", markdown_table(tab), "", f"Goals: {goals}.", "",
+           f"Reverse direction ({tgt} -> {src}), zero-shot F1: {rev_txt or 'not run'}."]
+    rec = {r: {"in-distribution F1": _pm(v.get("zero_shot", {}), "in_distribution_f1", digits=4),
+               **{f"{s} F1": _pm(v[s], "f1", digits=3) for s in ("zero_shot", "adapt") if s in v}}
+           for r, v in cx.get("recipes", {}).items() if v}
+    if rec:
+        un = sel.get("unconstrained", {})
+        limit = sel.get("max_in_dist_loss", 0) * 100
+        out += ["", f"Training recipes (MoE; eligible: those within {limit:g} F1 point of the first recipe's "
+                f"source-validation F1: {sel.get('eligible')}; best without that limit: "
+                f"`{un.get('recipe')}` at max_shift {un.get('max_shift')}):", "", markdown_table(pd.DataFrame(rec).T)]
+    return out
 
 # %% ../nbs/10_report.ipynb #b45adc6b
 def _is_protocol(s) -> bool:
