@@ -30,6 +30,7 @@ setuptools.setup(
     url=cfg['git_url'],
     packages=setuptools.find_packages(include=['moe_ids', 'moe_ids.*']),
     include_package_data=True,
+    package_data={'moe_ids': ['models/*/*.json', 'models/*/*.safetensors', 'models/*/*.md']},
     install_requires=requirements,
     extras_require={'dev': dev_requirements, **extras},
     python_requires='>=' + min_python,

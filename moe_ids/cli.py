@@ -13,9 +13,9 @@ import pandas as pd
 from .data import DATASETS, MISSING_STRATEGIES
 
 # %% auto #0
-__all__ = ['Chunk', 'Records', 'read_chunks', 'score_file', 'score_stream', 'cmd_train', 'cmd_score', 'cmd_serve', 'cmd_bench',
-           'cmd_pipeline', 'cmd_export', 'cmd_report', 'read_flows', 'cmd_adapt', 'cmd_calibrate', 'cmd_finetune',
-           'parser', 'main']
+__all__ = ['PRETRAINED_NAMES', 'Chunk', 'Records', 'read_chunks', 'score_file', 'score_stream', 'cmd_train', 'cmd_score',
+           'cmd_serve', 'cmd_bench', 'cmd_pipeline', 'cmd_export', 'cmd_report', 'read_flows', 'cmd_adapt',
+           'cmd_calibrate', 'cmd_finetune', 'parser', 'main']
 
 # %% ../nbs/08a_cli.ipynb #ab9e3940
 _TABLE_SUFFIXES = {".csv.gz": "csv", ".csv": "csv", ".parquet": "parquet", ".jsonl.gz": "jsonl", ".jsonl": "jsonl",
@@ -786,6 +786,8 @@ def _fraction(upper_closed: bool = False):
         return v
     return parse
 
+PRETRAINED_NAMES = ["cicids2017", "unsw-nb15"]   # keys of moe_ids.checkpoint.PRETRAINED (no torch import for --help)
+
 def parser() -> argparse.ArgumentParser:
     "The `moe-ids` argument parser: one subcommand per `cmd_*` function."
     from moe_ids.adapt import ADAPT_DEFAULTS, FINETUNE_DEFAULTS
@@ -801,6 +803,10 @@ def parser() -> argparse.ArgumentParser:
     model_path = lambda default, why: dict(default=default, choices=paths, help="how the model runs: eager (PyTorch "
                                            "as trained), compile, onnx (moe-ids[onnx]), int8, bf16, or auto (onnx when "
                                            f"installed, else eager); {why}. See `moe-ids bench`")
+    checkpoint = dict(default=None, help="checkpoint folder (default: the pretrained model of --pretrained)")
+    pretrained = dict(default="cicids2017", choices=PRETRAINED_NAMES,
+                      help="without --checkpoint: the pretrained model shipped in the package (cicids2017: "
+                           "CICFlowMeter features; unsw-nb15: Argus/Bro features); see its MODEL_CARD.md")
     strategy = dict(default="mask", choices=MISSING_STRATEGIES,
                     help="missing features: mask = the learned [MASK] embedding, else fill with zero/mean/median")
     t = add("train", cmd_train, "train the MoE intrusion detector (both stages) and save a checkpoint")
@@ -819,7 +825,8 @@ def parser() -> argparse.ArgumentParser:
     s = add("score", cmd_score, "score flows from a file or from JSON lines on stdin ('-')")
     s.add_argument("input", help="CSV, CSV.gz, Parquet or JSON-lines file, or '-' for JSON lines on stdin")
     s.add_argument("-o", "--output", default=None, help="output file (.csv, .csv.gz, .parquet, .jsonl); else stdout")
-    s.add_argument("--checkpoint", required=True, help="checkpoint folder")
+    s.add_argument("--checkpoint", **checkpoint)
+    s.add_argument("--pretrained", **pretrained)
     s.add_argument("--only-attacks", action="store_true", help="write only flows predicted as attacks (and errors)")
     s.add_argument("--errors", default=None,
                    help="write bad records (position, reason, raw line) to this JSON-lines file, not as error rows")
@@ -845,7 +852,8 @@ def parser() -> argparse.ArgumentParser:
                    help="stdin: longest wait in milliseconds for more lines after the first line of a batch (what a "
                         "line waits at most at a low rate; 0: score what has arrived)")
     v = add("serve", cmd_serve, "serve the REST API (FastAPI + uvicorn)")
-    v.add_argument("--checkpoint", required=True, help="checkpoint folder")
+    v.add_argument("--checkpoint", **checkpoint)
+    v.add_argument("--pretrained", **pretrained)
     v.add_argument("--host", default="127.0.0.1", help="bind address (use a TLS/auth proxy to expose it)")
     v.add_argument("--port", type=int, default=8000, help="port")
     v.add_argument("--max-batch", type=int, default=4096, help="most flows per POST /predict")
@@ -883,7 +891,9 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("-o", "--output", default=None, help="also write the JSON here")
     def new_checkpoint(p: argparse.ArgumentParser, flag: str, flows: str) -> None:
         "The options of a subcommand that writes a new checkpoint: --checkpoint, the flow file `flag`, --out."
-        p.add_argument("--checkpoint", required=True, help="checkpoint folder to start from (never modified)")
+        p.add_argument("--checkpoint", **{**checkpoint, "help": "checkpoint folder to start from (never modified; "
+                                                              "default: the pretrained model, see --pretrained)"})
+        p.add_argument("--pretrained", **pretrained)
         p.add_argument(flag, required=True, metavar="FLOWS", help=f"{flows}: CSV, CSV.gz, Parquet or JSON-lines file")
         p.add_argument("--out", required=True, help="folder of the new checkpoint (not the input checkpoint's)")
         p.add_argument("--overwrite", action="store_true", help="replace a checkpoint already in --out")
@@ -935,6 +945,15 @@ def parser() -> argparse.ArgumentParser:
 
 # %% ../nbs/08a_cli.ipynb #cd6eead3
 def main(argv=None) -> int:
-    "Entry point of the `moe-ids` console script: run the subcommand of `argv` (default `sys.argv[1:]`)."
+    """Entry point of the `moe-ids` console script: run the subcommand of `argv` (default `sys.argv[1:]`). A command
+    that takes `--pretrained` and got no `--checkpoint` runs on that pretrained model of the package."""
     a = parser().parse_args(argv)
+    if getattr(a, "pretrained", None) and a.checkpoint is None:
+        from moe_ids.checkpoint import pretrained_dir
+        try: a.checkpoint = str(pretrained_dir(a.pretrained))
+        except (FileNotFoundError, ValueError) as e:
+            print(f"moe-ids {a.command}: {_one_line(e)}", file=sys.stderr)
+            return 2
+        print(f"moe-ids {a.command}: no --checkpoint: using the pretrained {a.pretrained} model ({a.checkpoint})",
+              file=sys.stderr)
     return a.func(a)

@@ -18,7 +18,7 @@ from .data import (
     _MISSING_TOKENS, DATASETS, META_COLUMNS, MISSING_STRATEGIES, FeatureSpec, apply_missing_strategy, dataset_info,
     feature_spec, slog1p)
 from . import __version__
-from .checkpoint import Checkpoint, load_checkpoint
+from .checkpoint import Checkpoint, load_checkpoint, load_pretrained
 
 # %% auto #0
 __all__ = ['LABEL_COLUMNS', 'normalize_name', 'alias_table', 'alias_frame', 'resolve_columns', 'parse_numeric',
@@ -166,6 +166,13 @@ class MoEInference:
                     threshold=self.threshold, metrics=ck.metrics, versions=dict(ck.versions),
                     library_version=__version__, missing_strategies=list(MISSING_STRATEGIES),
                     device=str(next(ck.model.parameters()).device))
+
+# %% ../nbs/07_inference.ipynb #297740d0
+@patch(cls_method=True)
+def pretrained(cls: MoEInference, name: str = "cicids2017", device: str = "cpu", **kwargs) -> MoEInference:
+    """The pretrained model `name` shipped in the package (`moe_ids.checkpoint.PRETRAINED`: `cicids2017` for
+    CICFlowMeter features, `unsw-nb15` for Argus/Bro features); see its `MODEL_CARD.md`."""
+    return cls(load_pretrained(name, device=device), **kwargs)
 
 # %% ../nbs/07_inference.ipynb #27d91546
 class _Plan(NamedTuple):
