@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from .checkpoint import Checkpoint, autocast, batches, to_tensors
-from .data import MISSING_STRATEGIES, _numeric_column, slog1p
+from .data import MISSING_STRATEGIES, _numeric_column, feature_stats
 from .metrics import binary_metrics, choose_threshold
 from .training import _optimizer, _step, drop_features, set_seed
 
@@ -120,10 +120,8 @@ def adapt(ck: Checkpoint, flows: pd.DataFrame, max_shift: float = ADAPT_DEFAULTS
             v = _numeric_column(flows, c)
             v = v[np.isfinite(v)]
             if c in masked or len(v) < min_flows: continue
-            s = pre.stats[c]
-            t = slog1p(v) if s["log"] else v
-            sd = float(t.std())
-            s.update(mu=float(t.mean()), sd=sd if sd > 1e-8 else 1.0, mean=float(v.mean()), median=float(np.median(v)))
+            s = pre.stats[c]                        # the training quantiles stay: they are what `adapt` compares with
+            s.update({k: x for k, x in feature_stats(v, s["log"]).items() if k in ("mu", "sd", "mean", "median")})
             refitted.append(c)
     pre._params = {}
     report = dict(step="adapt", flows=len(flows), max_shift=max_shift, masked=shifted, masked_total=len(masked),

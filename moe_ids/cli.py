@@ -739,19 +739,16 @@ def cmd_calibrate(a: argparse.Namespace) -> int:
     """`moe-ids calibrate`: `moe_ids.adapt.calibrate` of `--checkpoint` on the known-benign flows of `--benign` with the
     alert budget `--max-fpr`, saved as a new checkpoint in `--out`; prints the report as JSON."""
     from moe_ids.adapt import calibrate
-    def run(ck, flows: dict):
-        new, report = calibrate(ck, flows["benign"], a.max_fpr, a.missing_strategy)
-        return new, {**report, "missing_strategy": a.missing_strategy}
+    def run(ck, flows: dict): return calibrate(ck, flows["benign"], a.max_fpr, a.missing_strategy)
     return _new_checkpoint(a, {"benign": a.benign}, run)
 
 # %% ../nbs/08a_cli.ipynb #657403bd
 def cmd_finetune(a: argparse.Namespace) -> int:
     """`moe-ids finetune`: `moe_ids.adapt.finetune` of `--checkpoint` on the labelled flows of `--data` (with `--replay`
     and `--reference` flows), saved as a new checkpoint in `--out`; prints the report as JSON."""
-    from moe_ids.adapt import binary_labels, finetune
+    from moe_ids.adapt import finetune
     def log(msg: str) -> None: print(f"moe-ids {msg}", file=sys.stderr)
     def run(ck, flows: dict):
-        if "reference" in flows: binary_labels(flows["reference"], "reference flows")
         return finetune(ck, flows["data"], epochs=a.epochs, lr=a.lr, batch_size=a.batch_size, val_frac=a.val_frac,
                         patience=a.patience, replay=flows.get("replay"), replay_ratio=a.replay_ratio,
                         reference=flows.get("reference"), seed=a.seed, log=log)

@@ -18,7 +18,8 @@ __all__ = ['DATASETS', 'CIC_ALIASES', 'CIC_META', 'META_COLUMNS', 'CIC_TEMPORAL'
            'UNSW_NETFLOW_V5', 'UNSW_IPFIX', 'PREPROCESSOR_VERSION', 'FILL_STRATEGIES', 'N_QUANTILES',
            'MISSING_STRATEGIES', 'DatasetInfo', 'register_dataset', 'dataset_info', 'find_data_root',
            'canonical_attack', 'detect_dataset', 'make_demo_flows', 'load_flows', 'FeatureSpec', 'feature_spec',
-           'deduplicate', 'split_flows', 'slog1p', 'Preprocessor', 'apply_missing_strategy', 'load_splits']
+           'deduplicate', 'split_flows', 'slog1p', 'feature_stats', 'Preprocessor', 'apply_missing_strategy',
+           'load_splits']
 
 # %% ../nbs/00_data.ipynb #97d869d7
 @dataclass
@@ -605,6 +606,16 @@ PREPROCESSOR_VERSION = 1
 FILL_STRATEGIES = ("zero", "mean", "median")
 N_QUANTILES = 51   # training quantiles kept per feature (every 2%): what `moe_ids.adapt` compares local flows with
 
+def feature_stats(v: np.ndarray, log: bool | None = None) -> dict:
+    """The scaling statistics of one feature from its finite values `v`: `log` (signed log1p when its 99th percentile of
+    |x| is above 10, unless given), `mu` and `sd` after that transform, the raw `mean` and `median`, and the
+    `N_QUANTILES` raw quantiles."""
+    if log is None: log = bool(np.quantile(np.abs(v), 0.99) > 10)
+    t = slog1p(v) if log else v
+    sd = float(t.std())
+    return dict(log=log, mu=float(t.mean()), sd=sd if sd > 1e-8 else 1.0, mean=float(v.mean()),
+                median=float(np.median(v)), quantiles=np.quantile(v, np.linspace(0, 1, N_QUANTILES)).tolist())
+
 class Preprocessor:
     """Train-only preprocessing: inf -> missing, signed log1p on heavy-tailed features, standardisation, categorical
     vocabularies with an unknown bucket (index 0), availability masks. Saved as JSON, never pickle. Features in
@@ -621,12 +632,7 @@ class Preprocessor:
             v = _numeric_column(df, c)
             v = v[np.isfinite(v)]
             if len(v) == 0: raise ValueError(f"feature {c!r} has no finite value in the training data")
-            log = bool(np.quantile(np.abs(v), 0.99) > 10)
-            t = slog1p(v) if log else v
-            sd = float(t.std())
-            self.stats[c] = dict(log=log, mu=float(t.mean()), sd=sd if sd > 1e-8 else 1.0,
-                                 mean=float(v.mean()), median=float(np.median(v)),
-                                 quantiles=np.quantile(v, np.linspace(0, 1, N_QUANTILES)).tolist())
+            self.stats[c] = feature_stats(v)
         self.vocab = {c: sorted(set(_cat_column(df, c)) - {""}) for c in self.spec.categorical}
         self._params = {}
         return self
