@@ -14,7 +14,7 @@ py_versions = ['3.10', '3.11', '3.12', '3.13']
 
 requirements = cfg.get('requirements', '').split()
 dev_requirements = cfg.get('dev_requirements', '').split()
-extras = {name: cfg.get(f'{name}_requirements', '').split() for name in ('dask', 'onnx')}
+extras = {name: cfg.get(f'{name}_requirements', '').split() for name in ('dask', 'onnx', 'pcap')}
 console_scripts = [s.strip() for s in cfg.get('console_scripts', '').split(';') if s.strip()]
 
 setuptools.setup(

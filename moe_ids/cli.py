@@ -13,9 +13,9 @@ import pandas as pd
 from .data import DATASETS, MISSING_STRATEGIES
 
 # %% auto #0
-__all__ = ['PRETRAINED_NAMES', 'Chunk', 'Records', 'read_chunks', 'score_file', 'score_stream', 'cmd_train', 'cmd_score',
-           'cmd_serve', 'cmd_bench', 'cmd_pipeline', 'cmd_export', 'cmd_report', 'read_flows', 'cmd_adapt',
-           'cmd_calibrate', 'cmd_finetune', 'parser', 'main']
+__all__ = ['PRETRAINED_NAMES', 'Chunk', 'Records', 'read_chunks', 'source_records', 'score_file', 'score_stream', 'cmd_train',
+           'cmd_score', 'cmd_serve', 'cmd_watch', 'cmd_bench', 'cmd_pipeline', 'cmd_export', 'cmd_report', 'read_flows',
+           'cmd_adapt', 'cmd_calibrate', 'cmd_finetune', 'parser', 'main']
 
 # %% ../nbs/08a_cli.ipynb #ab9e3940
 _TABLE_SUFFIXES = {".csv.gz": "csv", ".csv": "csv", ".parquet": "parquet", ".jsonl.gz": "jsonl", ".jsonl": "jsonl",
@@ -309,21 +309,60 @@ def _score_chunk(inf, chunk: Chunk, unit: str, results: list, missing_strategy: 
     rows["n_missing"] = rows["n_missing"].astype("Int64")
     return rows.reset_index(drop=True), dups
 
+# %% ../nbs/08a_cli.ipynb #c6160bc8
+def _formats() -> dict:
+    "The registry of flow sources (`moe_ids.sources.FORMATS`), with the exporters of `moe_ids.exporters` in it."
+    import moe_ids.exporters   # registers nfdump, argus, pcap-softflowd and pcap-argus
+    from moe_ids.sources import FORMATS
+    return FORMATS
+
+def _source_frame(path, fmt: str, dataset: str):
+    """`path` read by its flow-source format (`moe_ids.sources.read_source`) as canonical flows of `dataset`, or None
+    for a flow table (read by `read_chunks`); a format whose features are another dataset's is refused."""
+    from moe_ids.sources import TABLE, detect_format, read_source
+    formats = _formats()
+    name = detect_format(path) if fmt == "auto" else fmt
+    if name == TABLE: return None
+    if name not in formats: raise ValueError(f"unknown --format {name!r}; known: auto, {TABLE}, {', '.join(formats)}")
+    if formats[name].dataset != dataset:
+        raise ValueError(f"{path}: {name} records map onto {formats[name].dataset} features, but the model is a "
+                         f"{dataset} model: use --pretrained {formats[name].dataset} or a {formats[name].dataset} "
+                         "checkpoint")
+    return read_source(path, name)
+
+def source_records(path, fmt: str, chunk_rows: int, dataset: str) -> tuple[Records, dict | None]:
+    """The records of `path` for scoring: a flow table in chunks (`read_chunks`), or a capture, log or exporter file
+    mapped onto `dataset`'s features (`_source_frame`) in chunks, with its read report."""
+    df = _source_frame(path, fmt, dataset)
+    if df is None: return read_chunks(path, chunk_rows), None
+    report = df.attrs["read_report"]
+    chunks = (Chunk(df.iloc[i:i + chunk_rows]) for i in range(0, len(df), chunk_rows))
+    unit = "line" if report.get("unit") == "line" else "record"
+    return Records(chunks, list(df.columns), len(df), unit), {"format": df.attrs["format"], **report}
+
 # %% ../nbs/08a_cli.ipynb #edbe6952
+@functools.lru_cache(maxsize=8)
+def _result_columns(inf) -> list:
+    "The result columns `score_file` writes for the model `inf` (found once per model: a probe costs ~50 ms)."
+    return [*inf.predict(pd.DataFrame(columns=inf.features), flat=True).columns, "error"]
+
 def score_file(inf, src, out=None, only_attacks: bool = False, missing_strategy: str = "mask", chunk_rows: int = 4096,
-               progress: bool = True, errors=None, strict: bool = False, duplicate_columns: str = "first") -> dict:
+               progress: bool = True, errors=None, strict: bool = False, duplicate_columns: str = "first",
+               fmt: str = "auto") -> dict:
     """Score every record of file `src` into `out` (format by suffix; JSON lines on stdout when None), written
     atomically: a bad record becomes an error row at its position, or a line of the JSON-lines file `errors`; `strict`
-    raises on the first one instead. Returns the counts (read = scored + errors)."""
+    raises on the first one instead. `fmt`: the input format (auto: detected; see `source_records`). Returns the
+    counts (read = scored + errors; `source`: what the reader of a capture, log or exporter file read and skipped)."""
     from tqdm.auto import tqdm
     from moe_ids.inference import resolve_columns
     if duplicate_columns not in _DUPLICATES:
         raise ValueError(f"duplicate_columns must be one of {list(_DUPLICATES)}, not {duplicate_columns!r}")
-    recs = read_chunks(src, chunk_rows)
+    recs, source = source_records(src, fmt, chunk_rows, inf.dataset)
     unit = recs.unit
-    results = [*inf.predict(pd.DataFrame(columns=inf.features), flat=True).columns, "error"]
+    results = _result_columns(inf)
     counts = dict(read=0, scored=0, errors=0, attacks=0, duplicate_columns=[], output=str(out) if out else "stdout")
     if errors is not None: counts["errors_file"] = str(errors)
+    if source is not None: counts["source"] = source
     meta = []
     if recs.columns is not None:
         if not set(resolve_columns(recs.columns, inf.spec)["rename"].values()) & set(inf.spec.numeric):
@@ -542,6 +581,7 @@ def cmd_score(a: argparse.Namespace) -> int:
     """`moe-ids score`: score a file into `-o` (or JSON lines on stdout), or JSON lines from stdin; counts on stderr.
     A file or stream that cannot be scored, or a bad record with `--strict`, is one line on stderr and exit status 2.
     With `--dask`, INPUT is a Parquet/CSV archive (file, folder or glob) scored by `moe_ids.archive.score_archive`."""
+    from moe_ids.sources import ToolMissing
     if a.dask: return _score_archive(a)
     if a.input != "-" and not Path(a.input).exists():
         print(f"moe-ids score: no such file {a.input}", file=sys.stderr)
@@ -557,13 +597,17 @@ def cmd_score(a: argparse.Namespace) -> int:
             c.update(output="stdout", **({"errors_file": a.errors} if a.errors else {}))
         else:
             c = score_file(inf, a.input, a.output, a.only_attacks, a.missing_strategy, a.chunk_rows, not a.no_progress,
-                           errors=a.errors, strict=a.strict, duplicate_columns=a.duplicate_columns)
-    except (ValueError, OSError) as e:
+                           errors=a.errors, strict=a.strict, duplicate_columns=a.duplicate_columns, fmt=a.format)
+    except (ValueError, OSError, ToolMissing) as e:
         print(f"moe-ids score: {_one_line(e)}", file=sys.stderr)
         return 2
     if c.get("duplicate_columns"):
         print(f"moe-ids score: {a.input}: duplicated columns {c['duplicate_columns']}: the {a.duplicate_columns} copy "
               "with a value was read (--duplicate-columns)", file=sys.stderr)
+    if c.get("source", {}).get("skipped"):
+        s = c["source"]
+        print(f"moe-ids score: {a.input}: {s['skipped']} of {s['read']} {s.get('unit', 'record')}s skipped (the "
+              f"first: {s['skipped_first'][0]['reason']})", file=sys.stderr)
     print(json.dumps(c), file=sys.stderr)
     return 0
 
@@ -576,6 +620,47 @@ def cmd_serve(a: argparse.Namespace) -> int:
     serve(inf, host=a.host, port=a.port, log_level=a.log_level, max_batch=a.max_batch, max_body_bytes=a.max_body_bytes,
           missing_strategy=a.missing_strategy, max_pending=a.max_pending, max_pending_flows=a.max_pending_flows,
           batch_wait_ms=a.batch_wait_ms, retry_after=a.retry_after)
+    return 0
+
+# %% ../nbs/08a_cli.ipynb #d21ef6f0
+def _nfstream_flows(source: str, idle: int, active: int, bpf=None) -> Iterator[str]:
+    "JSON lines of the flows NFStream builds from `source` (an interface or a capture file), as each flow ends."
+    from nfstream import NFStreamer
+    from moe_ids.sources import NFSTREAM_OPTIONS
+    opts = {**NFSTREAM_OPTIONS, "idle_timeout": idle, "active_timeout": active, "bpf_filter": bpf}
+    for flow in NFStreamer(source=source, **opts):
+        rec = dict(zip(flow.keys(), flow.values()))
+        rec["timestamp"] = pd.Timestamp(rec["bidirectional_first_seen_ms"], unit="ms", tz="UTC").isoformat()
+        yield json.dumps(rec)
+
+def cmd_watch(a: argparse.Namespace) -> int:
+    """`moe-ids watch`: the flows of `--interface` (live) or `--replay` (a capture file) scored as NFStream ends them,
+    one JSON line per flow (its 5-tuple, start time and result) on stdout or appended to `-o`; counts on stderr."""
+    from moe_ids.sources import FORMATS, ToolMissing, capture_info, need_tools
+    try:
+        need_tools(FORMATS["pcap"])
+        if a.replay: capture_info(a.replay)
+    except (ToolMissing, ValueError, OSError) as e:
+        print(f"moe-ids watch: {_one_line(e)}", file=sys.stderr)
+        return 2
+    inf = _inference(a)
+    if inf is None: return 2
+    if inf.dataset != FORMATS["pcap"].dataset:
+        print(f"moe-ids watch: NFStream flows map onto {FORMATS['pcap'].dataset} features, not onto this "
+              f"{inf.dataset} model", file=sys.stderr)
+        return 2
+    lines = _nfstream_flows(a.interface or a.replay, a.idle_timeout, a.active_timeout, a.bpf)
+    try:
+        with open(a.output, "a", encoding="utf-8") if a.output else contextlib.nullcontext() as fh:
+            c = score_stream(inf, lines, write=_lines_writer(fh), only_attacks=a.only_attacks,
+                             missing_strategy=a.missing_strategy, batch_lines=a.batch_flows, batch_ms=a.batch_ms)
+    except KeyboardInterrupt:
+        print("moe-ids watch: interrupted", file=sys.stderr)
+        return 130
+    except (ValueError, OSError, RuntimeError) as e:
+        print(f"moe-ids watch: {a.interface or a.replay}: {_one_line(e)}", file=sys.stderr)
+        return 2
+    print(json.dumps({**c, "source": a.interface or a.replay}), file=sys.stderr)
     return 0
 
 # %% ../nbs/08a_cli.ipynb #ed842050
@@ -635,8 +720,9 @@ def cmd_report(a: argparse.Namespace) -> int:
 # %% ../nbs/08a_cli.ipynb #2dbe96f6
 _SKIPPED_SHOWN = 5   # bad records listed with their position and reason in the counts of `read_flows`
 
-def read_flows(path, dataset: str, chunk_rows: int = 4096) -> tuple[pd.DataFrame, dict]:
-    """(flows, counts): the good records of the flow file `path` (CSV, CSV.gz, Parquet or JSON lines) in one frame
+def read_flows(path, dataset: str, chunk_rows: int = 4096, fmt: str = "auto") -> tuple[pd.DataFrame, dict]:
+    """(flows, counts): the good records of the flow file `path` (CSV, CSV.gz, Parquet or JSON lines, or a capture,
+    log or exporter file of format `fmt`: see `source_records`) in one frame
     indexed by position, with the canonical column names of `dataset` (spellings of one column merged as `score` merges
     them, the label column named `Label`, unknown columns dropped) and the values parsed as `predict` parses them; the
     counts say how many records were read, kept and skipped (the first few with position and reason), and which columns
@@ -650,9 +736,11 @@ def read_flows(path, dataset: str, chunk_rows: int = 4096) -> tuple[pd.DataFrame
                           f"{[str(c) for c in cols[:8]]})")
     if not path.exists(): raise FileNotFoundError(f"no such file {path}")
     if not path.is_file(): raise ValueError(f"{path}: not a file")
-    recs = read_chunks(path, chunk_rows)
+    recs, source = source_records(path, fmt, chunk_rows, dataset)
     if recs.columns is not None and no_feature(recs.columns): raise none_known(recs.columns)
     frames, first_bad, n_bad = [], [], 0
+    if source is not None:
+        first_bad, n_bad = [(s["record"], s["reason"]) for s in source["skipped_first"]], source["skipped"]
     for chunk in recs.chunks:
         if len(chunk.frame): frames.append(chunk.frame)
         n_bad += len(chunk.bad)
@@ -673,11 +761,12 @@ def read_flows(path, dataset: str, chunk_rows: int = 4096) -> tuple[pd.DataFrame
         if bad is not None and bad.any(): invalid[name] = int(bad.sum())
         cols["Label" if name == "label" else name] = values
     flows = pd.DataFrame(cols, index=df.index)
-    found = [c for c in [*spec.numeric, *spec.categorical] if c in flows]
+    found = [c for c in [*spec.numeric, *spec.categorical] if c in flows and flows[c].notna().any()]
     counts = dict(file=str(path), read=len(flows) + n_bad, flows=len(flows), skipped=n_bad,
                   skipped_first=[{recs.unit: p, "reason": why} for p, why in first_bad], features_found=len(found),
                   features_missing=len(spec.numeric) + len(spec.categorical) - len(found), duplicate_columns=dups,
-                  unknown_columns=[str(c) for c, name in canon.items() if name is None][:10], invalid_values=invalid)
+                  unknown_columns=[str(c) for c, name in canon.items() if name is None][:10], invalid_values=invalid,
+                  **({"source": source} if source is not None else {}))
     return flows, counts
 
 # %% ../nbs/08a_cli.ipynb #c1fd5f61
@@ -705,6 +794,7 @@ def _new_checkpoint(a: argparse.Namespace, inputs: dict, run) -> int:
     report are also said on stderr. A problem is one line on stderr and exit status 2, with nothing written."""
     from moe_ids.checkpoint import load_checkpoint
     from moe_ids.metrics import jsonable
+    from moe_ids.sources import ToolMissing
     def say(msg: str) -> None: print(f"moe-ids {a.command}: {msg}", file=sys.stderr)
     try:
         out = _out_folder(a.checkpoint, a.out, a.overwrite)
@@ -712,14 +802,14 @@ def _new_checkpoint(a: argparse.Namespace, inputs: dict, run) -> int:
         frames, read = {}, {}
         for name, path in inputs.items():
             if path is None: continue
-            frames[name], c = read_flows(path, ck.spec.dataset)
+            frames[name], c = read_flows(path, ck.spec.dataset, fmt=getattr(a, "format", "auto"))
             read[name] = c
             if c["skipped"]:
                 (unit, pos), (_, why) = c["skipped_first"][0].items()
                 say(f"{path}: {c['skipped']} of {c['read']} records skipped as bad (the first: {unit} {pos}: {why})")
         new, report = run(ck, frames)
         new.save(out)
-    except (OSError, ValueError) as e:
+    except (OSError, ValueError, ToolMissing) as e:
         say(_one_line(e))
         return 2
     if report.get("warning"): say(f"warning: {report['warning']}")
@@ -801,9 +891,15 @@ def parser() -> argparse.ArgumentParser:
                                            "as trained), compile, onnx (moe-ids[onnx]), int8, bf16, or auto (onnx when "
                                            f"installed, else eager); {why}. See `moe-ids bench`")
     checkpoint = dict(default=None, help="checkpoint folder (default: the pretrained model of --pretrained)")
-    pretrained = dict(default="cicids2017", choices=PRETRAINED_NAMES,
+    pretrained = dict(default=None, choices=PRETRAINED_NAMES,
                       help="without --checkpoint: the pretrained model shipped in the package (cicids2017: "
-                           "CICFlowMeter features; unsw-nb15: Argus/Bro features); see its MODEL_CARD.md")
+                           "CICFlowMeter features; unsw-nb15: Argus/Bro features; default: the one whose features "
+                           "the input has, else cicids2017); see its MODEL_CARD.md")
+    fmt = dict(default="auto", choices=["auto", "table", *_formats()],
+               help="input format: auto (detected), table (CICFlowMeter or UNSW-NB15 flow table), pcap (a capture "
+                    "through NFStream, moe-ids[pcap]), nfstream, zeek (conn.log, TSV or JSON), zeek-unsw, nfdump "
+                    "(nfdump -o csv, or an nfcapd file), argus (ra CSV, or an .argus file), pcap-softflowd, "
+                    "pcap-argus; see moe_ids.sources")
     strategy = dict(default="mask", choices=MISSING_STRATEGIES,
                     help="missing features: mask = the learned [MASK] embedding, else fill with zero/mean/median")
     t = add("train", cmd_train, "train the MoE intrusion detector (both stages) and save a checkpoint")
@@ -820,7 +916,9 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--max-rows", type=int, default=None, help="train on a random subset of this many flows (else all)")
     t.add_argument("--no-progress", action="store_true", help="no progress bars")
     s = add("score", cmd_score, "score flows from a file or from JSON lines on stdin ('-')")
-    s.add_argument("input", help="CSV, CSV.gz, Parquet or JSON-lines file, or '-' for JSON lines on stdin")
+    s.add_argument("input", help="CSV, CSV.gz, Parquet or JSON-lines flow file, a packet capture, a Zeek log, "
+                                 "nfdump or Argus records (see --format), or '-' for JSON lines on stdin")
+    s.add_argument("--format", **fmt)
     s.add_argument("-o", "--output", default=None, help="output file (.csv, .csv.gz, .parquet, .jsonl); else stdout")
     s.add_argument("--checkpoint", **checkpoint)
     s.add_argument("--pretrained", **pretrained)
@@ -848,6 +946,26 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--batch-ms", type=_at_least(0.0, float), default=_BATCH_MS,
                    help="stdin: longest wait in milliseconds for more lines after the first line of a batch (what a "
                         "line waits at most at a low rate; 0: score what has arrived)")
+    w = add("watch", cmd_watch, "score the flows of a network interface live (NFStream, moe-ids[pcap]; capturing needs "
+            "root or CAP_NET_RAW), or of a capture file replayed: one JSON line per flow as it ends")
+    src = w.add_mutually_exclusive_group(required=True)
+    src.add_argument("--interface", default=None, metavar="IFACE", help="network interface to capture, e.g. eth0")
+    src.add_argument("--replay", default=None, metavar="PCAP", help="a capture file read as if it were live")
+    w.add_argument("-o", "--output", default=None, help="JSON-lines file to append to (else stdout)")
+    w.add_argument("--checkpoint", **checkpoint)
+    w.add_argument("--pretrained", **pretrained)
+    w.add_argument("--only-attacks", action="store_true", help="write only flows predicted as attacks (and errors)")
+    w.add_argument("--missing-strategy", **strategy)
+    w.add_argument("--model-path", **model_path("eager", "as for score"))
+    w.add_argument("--idle-timeout", type=_at_least(1), default=120, help="seconds of silence that end a flow")
+    w.add_argument("--active-timeout", type=_at_least(1), default=120,
+                   help="seconds after which a long flow is cut (CICFlowMeter's flow timeout)")
+    w.add_argument("--bpf", default=None, help="BPF filter of the packets captured, e.g. 'tcp or udp'")
+    w.add_argument("--batch-flows", type=_at_least(1), default=_BATCH_LINES, help="most flows scored together")
+    w.add_argument("--batch-ms", type=_at_least(0.0, float), default=_BATCH_MS,
+                   help="longest wait in milliseconds for more flows after the first flow of a batch")
+    w.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")
+    w.add_argument("--threads", type=int, default=1, help="torch intra-op threads")
     v = add("serve", cmd_serve, "serve the REST API (FastAPI + uvicorn)")
     v.add_argument("--checkpoint", **checkpoint)
     v.add_argument("--pretrained", **pretrained)
@@ -891,7 +1009,9 @@ def parser() -> argparse.ArgumentParser:
         p.add_argument("--checkpoint", **{**checkpoint, "help": "checkpoint folder to start from (never modified; "
                                                               "default: the pretrained model, see --pretrained)"})
         p.add_argument("--pretrained", **pretrained)
-        p.add_argument(flag, required=True, metavar="FLOWS", help=f"{flows}: CSV, CSV.gz, Parquet or JSON-lines file")
+        p.add_argument(flag, required=True, metavar="FLOWS",
+                       help=f"{flows}: a flow file, capture or log (see --format)")
+        p.add_argument("--format", **fmt)
         p.add_argument("--out", required=True, help="folder of the new checkpoint (not the input checkpoint's)")
         p.add_argument("--overwrite", action="store_true", help="replace a checkpoint already in --out")
     ad = add("adapt", cmd_adapt, "adapt a checkpoint to local unlabelled flows: mask the features whose distribution "
@@ -940,13 +1060,31 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--root", default=".", help="the repository folder (holding README.md, runs/, benchmarks/results/)")
     return ap
 
+# %% ../nbs/08a_cli.ipynb #42c4f186
+_INPUTS = {"score": "input", "adapt": "unlabeled", "calibrate": "benign", "finetune": "data"}   # command -> its flows
+
+def _input_dataset(a: argparse.Namespace) -> str:
+    """The dataset whose pretrained model reads the input file of command `a`: its format's (`--format` or detected),
+    a flow table's by its columns, else cicids2017."""
+    from moe_ids.data import detect_dataset
+    from moe_ids.sources import detect_format
+    path = getattr(a, _INPUTS.get(a.command, ""), None)
+    if path in (None, "-") or not Path(path).is_file(): return "cicids2017"
+    with contextlib.suppress(ValueError, OSError):
+        fmt = detect_format(path) if a.format == "auto" else a.format
+        if fmt in _formats(): return _formats()[fmt].dataset
+        return detect_dataset(read_chunks(path, 1).columns or [])
+    return "cicids2017"
+
 # %% ../nbs/08a_cli.ipynb #cd6eead3
 def main(argv=None) -> int:
     """Entry point of the `moe-ids` console script: run the subcommand of `argv` (default `sys.argv[1:]`). A command
-    that takes `--pretrained` and got no `--checkpoint` runs on that pretrained model of the package."""
+    that takes `--pretrained` and got no `--checkpoint` runs on that pretrained model of the package (by default the
+    one whose features its input has: `_input_dataset`)."""
     a = parser().parse_args(argv)
-    if getattr(a, "pretrained", None) and a.checkpoint is None:
+    if hasattr(a, "pretrained") and a.checkpoint is None:
         from moe_ids.checkpoint import pretrained_dir
+        a.pretrained = a.pretrained or _input_dataset(a)
         try: a.checkpoint = str(pretrained_dir(a.pretrained))
         except (FileNotFoundError, ValueError) as e:
             print(f"moe-ids {a.command}: {_one_line(e)}", file=sys.stderr)

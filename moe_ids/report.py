@@ -12,10 +12,10 @@ from .data import DATASETS, MISSING_STRATEGIES
 from .metrics import jsonable
 
 # %% auto #0
-__all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'CROSS_GOALS', 'BENCH_RESULTS',
-           'README_START', 'README_END', 'REPORTED_RUNS', 'merge_nested', 'write_metrics', 'relative_path',
-           'relative_paths', 'summary_table', 'markdown_table', 'results_markdown', 'missing_strategy_markdown',
-           'bench_markdown', 'update_readme']
+__all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'CROSS_GOALS', 'PACKET_GOALS',
+           'BENCH_RESULTS', 'README_START', 'README_END', 'REPORTED_RUNS', 'merge_nested', 'write_metrics',
+           'relative_path', 'relative_paths', 'summary_table', 'markdown_table', 'results_markdown',
+           'missing_strategy_markdown', 'bench_markdown', 'update_readme']
 
 # %% ../nbs/10_report.ipynb #8b014e4e
 def merge_nested(a: dict, b: dict) -> dict:
@@ -140,6 +140,51 @@ def _cross_extraction(ds: str, cx: dict) -> list:
                 f"`{un.get('recipe')}` at max_shift {un.get('max_shift')}):", "", markdown_table(pd.DataFrame(rec).T)]
     return out
 
+# %% ../nbs/10_report.ipynb #eb87b948
+PACKET_GOALS = {"detected": "attack captures detected (>= 50% of their attack flows flagged) >= 75%",
+                "benign": "benign flows flagged <= 5%"}
+
+def _share_txt(v) -> str:
+    return "n/a" if v is None or (isinstance(v, float) and np.isnan(v)) else f"{v:.0%}"
+
+def _packets(ds: str, p: dict) -> list:
+    """The real captures and Zeek logs scored by the shipped models: per extractor and stage, then per capture, the
+    RemcosRAT log, the agreement with CICFlowMeter and the cost."""
+    s = p["setup"]
+    goals = pd.DataFrame({k: {"attack captures": v["captures"], "detected": _share_txt(v["detected"]),
+                              "benign flows": v["benign_flows"], "benign flagged": _share_txt(v["benign_flagged"]),
+                              "goals": "met" if v["goal_met"] else "missed"} for k, v in p["goals"].items()}).T
+    caps = pd.DataFrame(p["captures"])
+    per = caps[caps.attack_flows > 0].assign(col=lambda d: d.extractor + " " + d.stage).pivot_table(
+        index="capture", columns="col", values="attack_flagged").map(_share_txt) if len(caps) else pd.DataFrame()
+    out = ["", f"**Real packet captures** (`../shared/data/pcap`, one scenario each) through each extractor "
+           f"({', '.join(s['extractors'])}), scored by the pretrained model of that extractor's features, zero-shot "
+           f"and after `calibrate` (budget {s['max_fpr']}) on the first half of the benign capture; benign flows are "
+           f"the rest of the benign capture and the other flows of the attack captures. Goals: "
+           f"{'; '.join(PACKET_GOALS.values())}.", "", markdown_table(goals),
+           "", "Share of each capture's attacker<->victim flows flagged:", "", markdown_table(per)]
+    rat = p.get("remcosrat_goals", {})
+    if rat:
+        tab = pd.DataFrame({k: {"malicious flagged": _share_txt(v["malicious_flagged"]),
+                                "benign flagged": _share_txt(v["benign_flagged"]),
+                                "goal (>= 50%, <= 5%)": "met" if v["goal_met"] else "missed"}
+                            for k, v in rat.items()}).T
+        out += ["", f"**Zeek, labelled RemcosRAT log** (`zeek`: CICIDS2017 model; `zeek-unsw`: UNSW-NB15 model; "
+                f"calibrated on `{s['zeek_calibration_log']}`, benign office traffic):", "", markdown_table(tab)]
+    ag, up = p.get("slowloris_agreement"), p.get("slowloris_upstream_cicflowmeter")
+    if ag:
+        agree = [a for a in ag if a["agree"] is not None and a["agree"] >= 0.99]
+        flagged = f"; the upstream CICFlowMeter flows are flagged at {_share_txt(up['attack_flagged'])}" if up else ""
+        out += ["", f"NFStream vs the upstream CICFlowMeter on the slowloris capture: {len(agree)} of {len(ag)} mapped "
+                f"features agree within 1% on at least 99% of the paired flows{flagged}."]
+    t = p.get("timing", {}).get("all")
+    if t:
+        out += ["", f"Cost of `moe-ids score` on the {len(p['timing']) - 1} captures ({t['flows']} flows, "
+                f"{s['machine']}): NFStream {t['nfstream_s']:.2f} s + batch scoring {t['scoring_s']:.2f} s; the whole "
+                f"path {t['score_file_s']:.2f} s, {t['overhead_ratio']:.2f}x their sum (goal <= 1x: "
+                f"{'met' if t['overhead_ratio'] <= 1 else 'missed'})."]
+    return out
+
 # %% ../nbs/10_report.ipynb #b45adc6b
 def _is_protocol(s) -> bool:
     return isinstance(s, dict) and "setup" in s and any(isinstance(v, dict) and "f1_mean" in v for v in s.values())
@@ -213,7 +258,7 @@ def results_markdown(metrics: dict, run: str) -> str:
         for proto, s in m.items():
             if _is_protocol(s): out += _section(f"{ds}, {proto}", _protocol, ds, proto, s)
         for key, render in (("leave_one_attack_out", _leave_one_out), ("robustness", _robustness), ("gating", _gating),
-                            ("cross_extraction", _cross_extraction)):
+                            ("cross_extraction", _cross_extraction), ("packets", _packets)):
             if m.get(key): out += _section(f"{ds}, {key.replace('_', ' ')}", render, ds, m[key])
     return "\n".join(out)
 

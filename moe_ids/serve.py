@@ -14,14 +14,15 @@ from typing import Annotated, Literal, NamedTuple, Optional, Union
 from fastapi import Body, FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, StrictFloat, StrictInt, StrictStr
+from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from starlette.exceptions import HTTPException
 from .data import MISSING_STRATEGIES
+from .sources import canonical_records
 from .metrics import jsonable
 from .inference import MoEInference
 
 # %% ../nbs/08_serving.ipynb #d5b406a3
-FlowValue = Optional[Union[StrictInt, StrictFloat, StrictStr]]
+FlowValue = Optional[Union[StrictInt, StrictFloat, StrictStr, StrictBool]]
 
 # %% ../nbs/08_serving.ipynb #a0611c5c
 Flow = dict[str, FlowValue]
@@ -111,12 +112,15 @@ def score_flows(inf: MoEInference, flows: list, missing_strategy: str = "mask", 
                 handle_missing: bool = True) -> list[dict]:
     """One `FlowResult` dict per flow of `flows`, in order, from one `predict` call. A flow that cannot be scored (no
     usable feature; with `strict`, unknown names or non-numeric values; without `handle_missing`, missing features)
-    gets an `error` and no prediction: it never costs the other flows their results."""
+    gets an `error` and no prediction: it never costs the other flows their results. NFStream and Zeek records are
+    mapped onto the model's features first (`moe_ids.sources.canonical_records`)."""
     if not flows: return []
+    flows, converted = canonical_records(flows, inf.dataset)
     scorable = {inf.spec.numeric[0]: 0.0}   # one extra flow: a batch of only unusable flows still gives error rows
     out = inf.predict(list(flows) + [scorable], missing_strategy=missing_strategy, on_error="report")
     rows, unknown = jsonable(out.to_dict("records"))[:-1], set(out["unknown_features"].iloc[0])
-    for f, row in zip(flows, rows): row["unknown_features"] = [k for k in f if k in unknown]
+    for f, row, conv in zip(flows, rows, converted):
+        row["unknown_features"] = [] if conv else [k for k in f if k in unknown]
     return _with_options(rows, strict, handle_missing)
 
 # %% ../nbs/08_serving.ipynb #c817df4e

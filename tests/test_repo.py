@@ -12,6 +12,7 @@ PKG = ROOT / "moe_ids"
 # -> inference -> accelerate -> bench/serve/archive -> cli/pipeline
 LAYERS = {"data": 0, "metrics": 0, "sources": 0, "exporters": 0, "experts": 1, "moe": 2, "checkpoint": 3, "training": 4, "evaluation": 5,
           "baselines": 5, "report": 5, "adapt": 5, "analysis": 6, "robustness": 6, "transfer": 6, "inference": 7, "accelerate": 8, "bench": 9,
+          "packets": 10,
           "serve": 9, "archive": 9, "cli": 10, "pipeline": 10}
 
 
