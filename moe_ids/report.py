@@ -192,6 +192,8 @@ def _is_protocol(s) -> bool:
 def _run_header(r: dict) -> list:
     seconds = ", ".join(f"{k} {v} s" for k, v in r.get("notebook_seconds", {}).items())
     out = [f"Machine: {r.get('machine', 'unknown')}. Pipeline wall time {r.get('total_seconds', '?')} s ({seconds})."]
+    opts = r.get("parameters", {}).get("model_options")
+    if opts: out[0] += f" Neural model options: `{json.dumps(opts)}`."
     if r.get("synthetic"): out += ["", "**SYNTHETIC DEMO DATA: these numbers say nothing about intrusion detection.**"]
     return out
 
@@ -359,7 +361,7 @@ def bench_markdown(root) -> str:
 # %% ../nbs/10_report.ipynb #1b0187fa
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/cicids2017-models",
-                 "runs/cicids2017-transfer", "runs/packets"]   # committed runs
+                 "runs/cicids2017-transfer", "runs/packets", "runs/unsw-nb15-periodic"]   # committed runs
 
 # %% ../nbs/10_report.ipynb #88520850
 def update_readme(root, runs=None, readme: str = "README.md") -> str:

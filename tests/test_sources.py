@@ -146,3 +146,34 @@ def test_rest_accepts_nfstream_and_cicflowmeter_records():
     assert r.status_code == 200, r.text
     row = (r.json() if isinstance(r.json(), list) else r.json().get("results", r.json()))[0]
     assert row["error"] is None and row["unknown_features"] == []
+
+
+def test_readers_never_crash_on_junk(tmp_path):
+    """Any bytes given to the Zeek, NFStream-records, nfdump and Argus readers: a frame whose counts add up (every
+    record a flow or a counted skip) or one ValueError naming the file; never another exception."""
+    from hypothesis import HealthCheck, given, settings, strategies as st
+    from moe_ids.sources import FORMATS, read_source
+    import moe_ids.exporters  # noqa: F401  (registers nfdump and argus)
+    heads = {"zeek": "#separator \\x09\n#unset_field\t-\n#fields\tts\tuid\tid.orig_h\tid.orig_p\tduration\torig_pkts\n",
+             "nfstream": "src_ip,src_port,bidirectional_duration_ms,src2dst_packets,dst2src_packets\n",
+             "nfdump": "ts,te,td,sa,da,sp,dp,pr,flg,ipkt,ibyt,opkt,obyt\n",
+             "argus": "StartTime,Dur,Proto,SrcAddr,Sport,DstAddr,Dport,State,SrcPkts,DstPkts,SrcBytes,DstBytes\n"}
+    cell = st.one_of(st.text(max_size=6), st.integers(-10**20, 10**20).map(str), st.floats().map(str), st.just("-"))
+    line = st.tuples(st.lists(cell, max_size=14), st.sampled_from(["\t", ","])).map(lambda t: t[1].join(t[0]))
+    junk = st.one_of(st.binary(max_size=200), st.lists(line, max_size=6).map(lambda ls: "\n".join(ls).encode()))
+    n = {"i": 0}
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(fmt=st.sampled_from(sorted(heads)), body=junk, sep=st.sampled_from(["\t", ","]))
+    def prop(fmt, body, sep):
+        n["i"] += 1
+        f = tmp_path / f"junk{n['i']}.txt"
+        f.write_bytes(heads[fmt].replace("\t", sep).encode() + body)
+        try: df = read_source(f, fmt)
+        except ValueError as e:
+            assert str(f) in str(e) or f.name in str(e), e
+            return
+        r = df.attrs["read_report"]
+        assert r["flows"] == len(df) and 0 <= r["skipped"] <= r["read"] and r["flows"] <= r["read"], r
+
+    prop()
