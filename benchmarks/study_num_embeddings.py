@@ -7,6 +7,7 @@ the training time to `benchmarks/results/num_embeddings_<dataset>.json`. Resumab
 in that file are kept.
 
     python benchmarks/study_num_embeddings.py --dataset unsw-nb15 --seeds 0 1 --epochs 5
+    python benchmarks/study_num_embeddings.py --dataset unsw-nb15 --seeds 0 1 2 --epochs 3 --tag _3epochs
 """
 import argparse, json, os, platform, time
 from pathlib import Path
@@ -29,9 +30,10 @@ def main() -> None:
     ap.add_argument("--epochs", type=int, default=5)
     ap.add_argument("--candidates", nargs="+", default=list(CANDIDATES))
     ap.add_argument("--threads", type=int, default=None)
+    ap.add_argument("--tag", default="", help="suffix of the results file (e.g. a different --epochs)")
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
-    out = ROOT / "benchmarks" / "results" / f"num_embeddings_{a.dataset}.json"
+    out = ROOT / "benchmarks" / "results" / f"num_embeddings_{a.dataset}{a.tag}.json"
     res = json.loads(out.read_text()) if out.exists() else {"runs": []}
     done = {(r["candidate"], r["seed"]) for r in res["runs"]}
     for seed in a.seeds:
