@@ -45,6 +45,19 @@ def machine_info() -> dict:
     )
 
 
+def matmul_gflops(n: int = 2048, reps: int = 5) -> dict:
+    "GFLOP/s of an n x n matrix product in fp32 and bf16 with the current torch threads: the roofline of this run."
+    out = {}
+    for dt in (torch.float32, torch.bfloat16):
+        x, y = torch.randn(n, n, dtype=dt), torch.randn(n, n, dtype=dt)
+        x @ y
+        t0 = time.perf_counter()
+        for _ in range(reps):
+            x @ y
+        out[str(dt).replace("torch.", "")] = round(2 * n**3 * reps / (time.perf_counter() - t0) / 1e9, 1)
+    return out
+
+
 def bench(dataset: str, root: Path, a) -> dict:
     "Load, split (random protocol), train both stages, evaluate on the test split."
     t0 = time.perf_counter()
@@ -61,10 +74,12 @@ def bench(dataset: str, root: Path, a) -> dict:
             time_budget_s=a.time_budget,
             feature_dropout=a.feature_dropout,
             group_dropout=a.group_dropout,
+            precision=a.precision,
         ).items()
         if v is not None
     }
     model_options = {k: v for k, v in dict(d_block=a.d_block, n_blocks=a.n_blocks).items() if v is not None}
+    model_options.update(json.loads(a.model_options))
     kw = {k: v for k, v in dict(epochs=a.epochs, pretrain_epochs=a.pretrain_epochs).items() if v is not None}
     log = lambda m: print(f"[{dataset} {time.perf_counter() - t0:6.0f}s] {m}", file=sys.stderr, flush=True)
     ck = train_moe(
@@ -127,6 +142,7 @@ def bench(dataset: str, root: Path, a) -> dict:
                 "feature_dropout",
                 "group_dropout",
                 "time_budget_s",
+                "precision",
                 "model_options",
                 "device",
             )
@@ -151,6 +167,8 @@ def main(argv=None):
     ap.add_argument(
         "--group-dropout", type=float, default=None, help="share of rows losing one expert's whole view in stage 2"
     )
+    ap.add_argument("--precision", default=None, choices=["auto", "bf16", "fp32"], help="training-step precision")
+    ap.add_argument("--model-options", default="{}", help="more model options as JSON, e.g. '{\"ffn_dropout\": 0}'")
     ap.add_argument("--d-block", type=int, default=None)
     ap.add_argument("--n-blocks", type=int, default=None)
     ap.add_argument("--time-budget", type=float, default=None, help="seconds for both stages (default: the library's)")
@@ -169,7 +187,8 @@ def main(argv=None):
     if root is None:
         sys.exit("no data root found (set MOE_IDS_DATA or pass --data-root): this benchmark needs the real data")
     t0 = time.perf_counter()
-    res = dict(machine=machine_info(), train_defaults=TRAIN_DEFAULTS, results=[bench(d, root, a) for d in a.datasets])
+    res = dict(machine=machine_info(), matmul_gflops=matmul_gflops(), train_defaults=TRAIN_DEFAULTS)
+    res["results"] = [bench(d, root, a) for d in a.datasets]
     res["total_wall_seconds"] = time.perf_counter() - t0
     txt = json.dumps(res, indent=1, default=str)
     print(txt)

@@ -104,6 +104,14 @@ class MoEBaseline:
         if self.checkpoint is None: raise RuntimeError("MoEBaseline is not fitted: call .fit(train_df, val_df)")
         return np.asarray(self.checkpoint.predict_proba(df, ablate=self.ablate), dtype=np.float64)
 
+    def mean_gate_weights(self, df: pd.DataFrame) -> dict:
+        """Expert -> the mean gate weight over the rows of `df` (what the gate trusted on them); empty for a model with
+        an ablated expert (its weights are fixed) or no rows."""
+        if self.checkpoint is None: raise RuntimeError("MoEBaseline is not fitted: call .fit(train_df, val_df)")
+        if self.ablate is not None or len(df) == 0: return {}
+        d = self.checkpoint.predict_details(df)
+        return {e: float(d[f"gate_{e}"].mean()) for e in self.checkpoint.expert_names}
+
 # %% ../nbs/04a_baselines_models.ipynb #ff1cd4f2
 def _make_model(name: str, spec: FeatureSpec, seed: int = 0, xgb_params: dict | None = None, **train_options):
     "An unfitted model of the comparison by name (see `MODEL_NAMES`)."

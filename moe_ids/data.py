@@ -17,9 +17,9 @@ __all__ = ['DATASETS', 'CIC_ALIASES', 'CIC_META', 'META_COLUMNS', 'CIC_TEMPORAL'
            'UNSW_CATEGORICAL', 'UNSW_SHORTCUTS', 'UNSW_TABULAR', 'UNSW_DROPPED', 'CIC_NETFLOW_V5', 'CIC_IPFIX',
            'UNSW_NETFLOW_V5', 'UNSW_IPFIX', 'PREPROCESSOR_VERSION', 'FILL_STRATEGIES', 'N_QUANTILES',
            'MISSING_STRATEGIES', 'DatasetInfo', 'register_dataset', 'dataset_info', 'find_data_root',
-           'canonical_attack', 'detect_dataset', 'make_demo_flows', 'load_flows', 'FeatureSpec', 'feature_spec',
-           'deduplicate', 'split_flows', 'slog1p', 'feature_stats', 'Preprocessor', 'apply_missing_strategy',
-           'load_splits']
+           'canonical_attack', 'detect_dataset', 'make_demo_flows', 'load_flows', 'load_dataset', 'FeatureSpec',
+           'feature_spec', 'deduplicate', 'split_flows', 'slog1p', 'feature_stats', 'Preprocessor',
+           'apply_missing_strategy', 'load_splits']
 
 # %% ../nbs/00_data.ipynb #97d869d7
 @dataclass
@@ -44,6 +44,7 @@ class DatasetInfo:
     demo: Callable | None = None              # (n, seed) -> synthetic flows with this schema, for tests without data
     categorical_group: str = "tabular"        # the group whose experts read the categorical features
     shortcut_group: str = "tabular"           # the group that takes the shortcuts when they are kept
+    more_folders: tuple = ()                  # sub-folders of further draws from the same release (`load_dataset`)
 
 DATASETS: dict = {}
 
@@ -361,7 +362,8 @@ register_dataset(DatasetInfo(
     categorical=CIC_CATEGORICAL, dropped=CIC_DROPPED, shortcuts=CIC_SHORTCUTS, aliases=CIC_ALIASES, meta=CIC_META,
     families=_CIC_FAMILIES, detect=lambda cols: "Flow Duration" in cols or {"Flow IAT Mean", "Flow Bytes/s"} <= cols,
     tidy=_tidy_cicids, int_categoricals=("Protocol",), demo=make_demo_flows,
-    exporter_profiles={"netflow_v5": CIC_NETFLOW_V5, "ipfix": CIC_IPFIX}, goals={"moe_minus_xgboost_f1_pt": -0.2}))
+    exporter_profiles={"netflow_v5": CIC_NETFLOW_V5, "ipfix": CIC_IPFIX}, goals={"moe_minus_xgboost_f1_pt": -0.2},
+    more_folders=("cicids2017-rnd2500",)))
 
 # %% ../nbs/00_data.ipynb #fc0bc786
 register_dataset(DatasetInfo(
@@ -404,6 +406,24 @@ def load_flows(path, dataset: str | None = None, attempted: str = "benign", labe
     report.update(dataset=kinds.pop(), rows=len(out))
     out.attrs["load_report"] = report
     out.attrs["dataset"] = report["dataset"]
+    return out
+
+# %% ../nbs/00_data.ipynb #996d91d2
+def load_dataset(root, dataset: str, more_data: bool = False, **options) -> pd.DataFrame:
+    """The flows of `dataset` under the data root `root` (`load_flows` of its folder); with `more_data`, also those of
+    its registry record's `more_folders` that exist there, exact duplicate rows dropped. `attrs['load_report']` gets
+    `folders` (rows read per folder) and `duplicates_dropped`."""
+    info, root = dataset_info(dataset), Path(root)
+    folders = [info.folder, *(f for f in info.more_folders if more_data and (root/f).is_dir())]
+    frames = [load_flows(root/f, dataset=dataset, **options) for f in folders]
+    if len(frames) == 1: return frames[0]
+    out = pd.concat(frames, ignore_index=True)
+    keep = ~out.drop(columns="source_file").duplicated()
+    out = out[keep.to_numpy()].reset_index(drop=True)
+    out.attrs = dict(frames[0].attrs)
+    out.attrs["load_report"] = dict(frames[0].attrs["load_report"], rows=len(out),
+                                    folders={f: len(d) for f, d in zip(folders, frames)},
+                                    duplicates_dropped=int((~keep).sum()))
     return out
 
 # %% ../nbs/00_data.ipynb #b3586813

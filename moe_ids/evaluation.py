@@ -4,15 +4,16 @@
 
 # %% ../nbs/04_baselines.ipynb #a42b412c
 from __future__ import annotations
-import time
+import hashlib, json, time
+from pathlib import Path
 import numpy as np
 import pandas as pd
 from .data import FeatureSpec, dataset_info, feature_spec, split_flows
 from .metrics import binary_metrics, calibration_report, choose_threshold, per_family_detection
-from .metrics import summarise_seeds
+from .metrics import jsonable, summarise_seeds
 
 # %% auto #0
-__all__ = ['subsample', 'evaluate_models', 'run_protocol', 'leave_one_attack_out', 'dataset_protocols']
+__all__ = ['subsample', 'cached_result', 'evaluate_models', 'run_protocol', 'leave_one_attack_out', 'dataset_protocols']
 
 # %% ../nbs/04_baselines.ipynb #10f1eaf5
 def subsample(df: pd.DataFrame, n_rows: int | None = None, seed: int = 0, min_per_family: int = 20) -> pd.DataFrame:
@@ -27,26 +28,47 @@ def subsample(df: pd.DataFrame, n_rows: int | None = None, seed: int = 0, min_pe
     return out
 
 # %% ../nbs/04_baselines.ipynb #4cf9dc6b
+def cached_result(cache, key: dict, compute) -> dict:
+    """`compute()` (a dict of numbers, strings, lists and dicts), or the result stored under the folder `cache` for the
+    same `key` by an earlier call: a long run killed half-way resumes at the first model it had not finished.
+    `cache=None` computes every time. Each result is written atomically, with its key beside it."""
+    if cache is None: return compute()
+    name = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:20]
+    f = Path(cache)/f"{name}.json"
+    if f.exists(): return json.loads(f.read_text())["result"]
+    text = json.dumps(dict(key=key, result=jsonable(compute())), default=str)
+    f.parent.mkdir(parents=True, exist_ok=True)
+    tmp = f.with_name(f".{f.name}.tmp")
+    tmp.write_text(text)
+    tmp.replace(f)
+    return json.loads(text)["result"]          # the same value a resumed run reads
+
+def _fit_and_score(make, name, spec, seed, train, val, test, n_bins) -> dict:
+    "Fit one model, choose its threshold on `val`, score `test`: the metrics row of `evaluate_models`."
+    t0 = time.perf_counter()
+    model = make(spec, seed).fit(train, val)
+    t1 = time.perf_counter()
+    p_val, p_test = model.predict_proba(val), model.predict_proba(test)
+    t2 = time.perf_counter()
+    thr = choose_threshold(val["label"], p_val)
+    m = binary_metrics(test["label"], p_test, thr)
+    m.update(calibration_report(val["label"], p_val, test["label"], p_test, n_bins))
+    m.update(val_f1=binary_metrics(val["label"], p_val, thr)["f1"], fit_s=t1 - t0, predict_s=t2 - t1)
+    m["per_family"] = per_family_detection(test["attack"], p_test >= thr)
+    return dict(model=name, seed=seed, **m)
+
 def evaluate_models(models: dict, train: pd.DataFrame, val: pd.DataFrame, test: pd.DataFrame, spec: FeatureSpec,
-                    seed: int = 0, n_bins: int = 15, log=print) -> list:
+                    seed: int = 0, n_bins: int = 15, log=print, cache=None, cache_key: dict | None = None) -> list:
     """For each `name -> factory(spec, seed)` in `models`: fit on `train` (+`val` for early stopping), choose the
     threshold on `val`, score `test` once. Returns one metrics dict per model (with `per_family` detection rates and
-    timings)."""
+    timings). With `cache` (a folder), each model's row is stored under `cache_key` + model + seed (`cached_result`)."""
     rows = []
     for name, make in models.items():
-        t0 = time.perf_counter()
-        model = make(spec, seed).fit(train, val)
-        t1 = time.perf_counter()
-        p_val, p_test = model.predict_proba(val), model.predict_proba(test)
-        t2 = time.perf_counter()
-        thr = choose_threshold(val["label"], p_val)
-        m = binary_metrics(test["label"], p_test, thr)
-        m.update(calibration_report(val["label"], p_val, test["label"], p_test, n_bins))
-        m.update(val_f1=binary_metrics(val["label"], p_val, thr)["f1"], fit_s=t1 - t0, predict_s=t2 - t1)
-        m["per_family"] = per_family_detection(test["attack"], p_test >= thr)
-        rows.append(dict(model=name, seed=seed, **m))
+        key = dict(cache_key or {}, model=name, seed=seed, n_train=len(train), n_val=len(val), n_test=len(test))
+        m = cached_result(cache, key, lambda: _fit_and_score(make, name, spec, seed, train, val, test, n_bins))
+        rows.append(m)
         if log: log(f"  {name:16s} seed {seed}: test F1 {m['f1']:.4f}  FPR {m['fpr']:.4f}  ROC-AUC {m['roc_auc']:.4f}  "
-                    f"ECE {m['ece']:.4f} -> {m['ece_temp']:.4f}  fit {t1 - t0:.1f}s")
+                    f"ECE {m['ece']:.4f} -> {m['ece_temp']:.4f}  fit {m['fit_s']:.1f}s")
     return rows
 
 # %% ../nbs/04_baselines.ipynb #e157e685
@@ -58,10 +80,11 @@ def _tidy(rows: list, **cols) -> pd.DataFrame:
 
 def run_protocol(df: pd.DataFrame, dataset: str, models: dict, protocol: str = "random", seeds=(0,),
                  keep_shortcuts: bool = False, split_options: dict | None = None, n_bins: int = 15,
-                 log=print) -> tuple[pd.DataFrame, dict]:
+                 log=print, cache=None, cache_key: dict | None = None) -> tuple[pd.DataFrame, dict]:
     """Split `df` with `split_flows(protocol, seed)` for each seed, evaluate every model (`evaluate_models`), and
     return a tidy frame (one row per model and seed) and a dict `{model: {f1_mean, f1_std, ..., per_family: {...}},
-    "setup": {...}}`. `keep_shortcuts` keeps the dataset's known label shortcuts as features."""
+    "setup": {...}}`. `keep_shortcuts` keeps the dataset's known label shortcuts as features. `cache`, `cache_key`:
+    see `evaluate_models` (the protocol and its options join the key)."""
     rows, sizes = [], {}
     base = feature_spec(dataset, keep_shortcuts=keep_shortcuts)
     for seed in seeds:
@@ -71,7 +94,9 @@ def run_protocol(df: pd.DataFrame, dataset: str, models: dict, protocol: str = "
         if log:
             shortcuts = " (+shortcuts)" if keep_shortcuts else ""
             log(f"{dataset} / {protocol}{shortcuts} / seed {seed}: {sizes[str(seed)]}, {spec}")
-        rows += evaluate_models(models, train, val, test, spec, seed, n_bins, log)
+        key = dict(cache_key or {}, dataset=dataset, protocol=protocol, keep_shortcuts=keep_shortcuts,
+                   split_options=split_options or {})
+        rows += evaluate_models(models, train, val, test, spec, seed, n_bins, log, cache, key)
     summary = {name: summarise_seeds([{k: v for k, v in r.items() if k not in ("model", "seed")}
                                       for r in rows if r["model"] == name]) for name in models}
     summary["setup"] = dict(dataset=dataset, protocol=protocol, keep_shortcuts=keep_shortcuts, seeds=list(seeds),
@@ -80,11 +105,23 @@ def run_protocol(df: pd.DataFrame, dataset: str, models: dict, protocol: str = "
     return _tidy(rows, dataset=dataset, protocol=protocol), summary
 
 # %% ../nbs/04_baselines.ipynb #c24d50c5
+def _left_out_row(make, name, spec, seed, train, val, test, held) -> dict:
+    "Fit one model without the family, and score the family's flows (`held`) and the families seen."
+    model = make(spec, seed).fit(train, val)
+    thr = choose_threshold(val["label"], model.predict_proba(val))
+    p = model.predict_proba(test)
+    gates = getattr(model, "mean_gate_weights", lambda d: {})(test[held])
+    return dict(n_left_out=int(held.sum()), threshold=thr, detection_rate=float((p[held] >= thr).mean()),
+                f1_seen=binary_metrics(test["label"][~held], p[~held], thr)["f1"],
+                **{f"gate_{e}": w for e, w in gates.items()})
+
 def leave_one_attack_out(df: pd.DataFrame, dataset: str, models: dict, families=None, seeds=(0,),
-                         keep_shortcuts: bool = False, log=print) -> tuple[pd.DataFrame, dict]:
+                         keep_shortcuts: bool = False, log=print, cache=None,
+                         cache_key: dict | None = None) -> tuple[pd.DataFrame, dict]:
     """For each attack family: train without it (absent from train and validation), choose the threshold on validation,
-    and report the share of its flows flagged as attacks (`detection_rate`) and the test F1 on the families seen in
-    training (`f1_seen`)."""
+    and report the share of its flows flagged as attacks (`detection_rate`), the test F1 on the families seen in
+    training (`f1_seen`) and, for a model with a gate (`mean_gate_weights`), the mean gate weight of each expert on
+    the left-out flows (`gate_<expert>`). `cache`, `cache_key`: see `evaluate_models`."""
     fams = families or sorted(set(df["attack"]) - {"BENIGN"})
     base, rows = feature_spec(dataset, keep_shortcuts=keep_shortcuts), []
     for fam in fams:
@@ -93,19 +130,20 @@ def leave_one_attack_out(df: pd.DataFrame, dataset: str, models: dict, families=
             spec = feature_spec(dataset, train, keep_shortcuts=keep_shortcuts)
             held = test["attack"].eq(fam).to_numpy()
             for name, make in models.items():
-                model = make(spec, seed).fit(train, val)
-                thr = choose_threshold(val["label"], model.predict_proba(val))
-                p = model.predict_proba(test)
-                rows.append(dict(family=fam, model=name, seed=seed, n_left_out=int(held.sum()), threshold=thr,
-                                 detection_rate=float((p[held] >= thr).mean()),
-                                 f1_seen=binary_metrics(test["label"][~held], p[~held], thr)["f1"]))
-                if log: log(f"  left out {fam!r:30s} {name:14s} seed {seed}: detected {rows[-1]['detection_rate']:.3f} "
-                            f"of {held.sum()} flows (F1 on seen families {rows[-1]['f1_seen']:.4f})")
+                key = dict(cache_key or {}, dataset=dataset, protocol="leave_one_attack_out", family=fam, model=name,
+                           seed=seed, keep_shortcuts=keep_shortcuts, n_train=len(train), n_test=len(test))
+                r = cached_result(cache, key, lambda: _left_out_row(make, name, spec, seed, train, val, test, held))
+                rows.append(dict(family=fam, model=name, seed=seed, **r))
+                if log: log(f"  left out {fam!r:30s} {name:14s} seed {seed}: detected {r['detection_rate']:.3f} "
+                            f"of {r['n_left_out']} flows (F1 on seen families {r['f1_seen']:.4f})")
     runs = pd.DataFrame(rows)
-    keys = ("detection_rate", "f1_seen", "n_left_out")
-    summary = {name: {fam: summarise_seeds([{k: r[k] for k in keys} for r in rows
-                                            if r["model"] == name and r["family"] == fam]) for fam in fams}
-               for name in models}
+    summary = {}
+    for name in models:
+        summary[name] = {}
+        for fam in fams:
+            rs = [r for r in rows if r["model"] == name and r["family"] == fam]
+            keys = ["detection_rate", "f1_seen", "n_left_out", *(k for k in rs[0] if k.startswith("gate_"))]
+            summary[name][fam] = summarise_seeds([{k: r[k] for k in keys} for r in rs])
     summary["setup"] = dict(dataset=dataset, protocol="leave_one_attack_out", keep_shortcuts=keep_shortcuts,
                             seeds=list(seeds), rows=len(df))
     return runs, summary

@@ -212,7 +212,7 @@ def register_expert(name: str, cls: type, group: str, categorical: bool = False,
 
 # %% ../nbs/01_experts.ipynb #708fa781
 register_expert("tabular", TabularExpert, group="tabular", categorical=True, d_block=160, n_blocks=3,
-                attention_n_heads=8, attention_dropout=0.2, ffn_d_hidden_multiplier=4 / 3, ffn_dropout=0.1,
+                attention_n_heads=8, attention_dropout=0.0, ffn_d_hidden_multiplier=4 / 3, ffn_dropout=0.0,
                 residual_dropout=0.0, num_embeddings="linear", n_frequencies=16, frequency_init_scale=0.01)
 register_expert("temporal", TemporalExpert, group="temporal", channels=[16, 32, 32], kernel_size=5, pooled_len=5,
                 dropout=0.1)

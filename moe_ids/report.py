@@ -13,8 +13,8 @@ from .metrics import jsonable
 
 # %% auto #0
 __all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'CROSS_GOALS', 'PACKET_GOALS',
-           'BENCH_RESULTS', 'README_START', 'README_END', 'REPORTED_RUNS', 'merge_nested', 'write_metrics',
-           'relative_path', 'relative_paths', 'summary_table', 'markdown_table', 'results_markdown',
+           'TRAINING_GOAL', 'BENCH_RESULTS', 'README_START', 'README_END', 'REPORTED_RUNS', 'merge_nested',
+           'write_metrics', 'relative_path', 'relative_paths', 'summary_table', 'markdown_table', 'results_markdown',
            'missing_strategy_markdown', 'bench_markdown', 'update_readme']
 
 # %% ../nbs/10_report.ipynb #8b014e4e
@@ -223,10 +223,23 @@ def _protocol(ds: str, proto: str, s: dict) -> list:
 def _leave_one_out(ds: str, lo: dict) -> list:
     models = {k: v for k, v in lo.items() if k != "setup"}
     fams = list(dict.fromkeys(f for v in models.values() for f in v))
-    tab = pd.DataFrame({f: {mod: _pm(v[f], "detection_rate", digits=3) for mod, v in models.items() if f in v}
-                        for f in fams}).T
-    return ["", f"**{ds}, leave one attack out**: share of the unseen family's flows flagged at the validation "
-            "threshold.", "", markdown_table(tab)]
+    rows = {}
+    for f in fams:
+        r = {mod: _pm(v[f], "detection_rate", digits=3) for mod, v in models.items() if f in v}
+        n = next((v[f]["n_left_out_mean"] for v in models.values() if "n_left_out_mean" in v.get(f, {})), None)
+        if n is not None: r["flows left out"] = f"{n:.0f}"
+        gates = _gate_means(models.get("moe", {}).get(f, {}))
+        if gates: r["MoE gate weights"] = " / ".join(f"{e} {w:.2f}" for e, w in gates.items())
+        rows[f] = r
+    out = ["", f"**{ds}, leave one attack out**: share of the unseen family's flows flagged at the validation "
+           f"threshold, mean ± std over seeds {lo.get('setup', {}).get('seeds', '?')}.", "",
+           markdown_table(pd.DataFrame(rows).T.fillna(""))]
+    both = [f for f in fams if f in models.get("moe", {}) and f in models.get("xgboost", {})]
+    if not both: return out
+    wins = sum(models["moe"][f]["detection_rate_mean"] >= models["xgboost"][f]["detection_rate_mean"] for f in both)
+    verdict = "met" if 2 * wins >= len(both) else "missed"
+    return out + ["", f"The MoE detects at least as large a share as XGBoost on {wins} of {len(both)} unseen families "
+                  f"(goal: at least half: {verdict})."]
 
 def _robustness(ds: str, rob: dict) -> list:
     pct = lambda p: f"{_share(p):.0%}"
@@ -347,15 +360,39 @@ def _soak(b: dict) -> list:
             f"{b['rss_growth_second_half_mib']:+.1f} MiB growth over the second half."]
 
 # %% ../nbs/10_report.ipynb #236f1107
+TRAINING_GOAL = dict(dataset="cicids2017", seconds=300, f1=0.998)   # issue 13: the seed-sized MoE on this CPU
+
+def _training_bench(b: dict) -> list:
+    """The training benchmark (`benchmarks/bench_training.py`): per dataset the configuration, test F1, wall time and
+    epochs, the load, the matmul roofline of the same run, and the training goal where it applies."""
+    roof = b.get("matmul_gflops", {})
+    roof = f"; matmul {roof['float32']:.0f} GFLOP/s fp32, {roof['bfloat16']:.0f} bf16" if roof else ""
+    out = []
+    for r in b["results"]:
+        c = r["train_config"]
+        line = (f"{r['dataset']}: {r['n_params']:,} parameters, precision `{c.get('precision', 'fp32')}`, model "
+                f"options `{json.dumps(c['model_options'])}`, {c['pretrain_epochs']} MFM + {r['stage2_epochs']} "
+                f"epochs ({r['stage2_seconds_per_epoch']:.1f} s each, best {r['best_epoch']}): test F1 "
+                f"**{r['test_f1']:.5f}**, training **{r['train_wall_seconds']:.0f} s** ({b['machine']['cpu_count']} "
+                f"cores, {b['machine']['torch_threads']} torch threads, load average {r['load_average_before']} "
+                f"before, {r['load_average_after']} after{roof})")
+        g = TRAINING_GOAL
+        if r["dataset"] == g["dataset"] and not c["model_options"].get("d_block"):
+            ok = r["train_wall_seconds"] <= g["seconds"] and r["test_f1"] >= g["f1"]
+            line += f"; goal <= {g['seconds']} s at F1 >= {g['f1']}: {'met' if ok else 'missed'}"
+        out.append(line + ".")
+    return out
+
 BENCH_RESULTS = {"data_bench_cpu.json": _data_bench, "inference_bench_cpu.json": _inference_bench,
-                 "inference_bench_cuda.json": _inference_bench, "soak_serve_cpu.json": _soak}
+                 "inference_bench_cuda.json": _inference_bench, "soak_serve_cpu.json": _soak,
+                 "training_*.json": _training_bench}   # names or glob patterns in benchmarks/results/
 
 def bench_markdown(root) -> str:
     "Markdown of the benchmark results committed in `root/benchmarks/results/` (those of `BENCH_RESULTS`)."
     out = []
-    for name, render in BENCH_RESULTS.items():
-        f = Path(root)/"benchmarks"/"results"/name
-        if f.exists(): out += [f"**`benchmarks/results/{name}`**", *_section(name, render, json.loads(f.read_text()))]
+    for pattern, render in BENCH_RESULTS.items():
+        for f in sorted((Path(root)/"benchmarks"/"results").glob(pattern)):
+            out += [f"**`benchmarks/results/{f.name}`**", *_section(f.name, render, json.loads(f.read_text()))]
     return "\n\n".join(line for line in out if line) if out else "No benchmark results committed."
 
 # %% ../nbs/10_report.ipynb #1b0187fa
