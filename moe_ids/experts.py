@@ -13,7 +13,7 @@ import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
 from rtdl_revisiting_models import LinearEmbeddings, CategoricalEmbeddings, FTTransformerBackbone
-from rtdl_num_embeddings import PeriodicEmbeddings
+from rtdl_num_embeddings import PeriodicEmbeddings, PiecewiseLinearEmbeddings
 
 # %% ../nbs/01_experts.ipynb #c8abfc90
 def n_params(module: nn.Module, trainable_only: bool = False) -> int:
@@ -21,10 +21,24 @@ def n_params(module: nn.Module, trainable_only: bool = False) -> int:
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
 
 # %% ../nbs/01_experts.ipynb #945089c3
+def _bin_edges(n_features: int, bins) -> list:
+    "`bins` (one list of increasing edges per feature) as tensors; a clear error when they are absent or do not fit."
+    if bins is None:
+        raise ValueError("num_embeddings='piecewise' needs `bins` (the bin edges of each feature): train_moe computes "
+                         "them on the training split (training.piecewise_bins)")
+    if len(bins) != n_features: raise ValueError(f"bins for {len(bins)} features, but n_features={n_features}")
+    return [torch.as_tensor(b, dtype=torch.float32) for b in bins]
+
+def _piecewise(n_features: int, d: int, o: dict) -> nn.Module:
+    "rtdl's `PiecewiseLinearEmbeddings` (version B), built on the CPU even under a meta device (it reads its bins)."
+    with torch.device("cpu"):
+        return PiecewiseLinearEmbeddings(_bin_edges(n_features, o["bins"]), d, activation=False, version="B")
+
 NUM_EMBEDDINGS = {   # how the tabular expert turns each numeric feature into a token (Gorishniy et al. 2022)
-    "linear": lambda n, d, n_freq, scale: LinearEmbeddings(n, d),
-    "periodic": lambda n, d, n_freq, scale: PeriodicEmbeddings(n, d, n_frequencies=n_freq, frequency_init_scale=scale,
-                                                               lite=False)}
+    "linear": lambda n, d, o: LinearEmbeddings(n, d),
+    "periodic": lambda n, d, o: PeriodicEmbeddings(n, d, n_frequencies=o["n_frequencies"],
+                                                   frequency_init_scale=o["frequency_init_scale"], lite=False),
+    "piecewise": _piecewise}
 
 # %% ../nbs/01_experts.ipynb #b3de4adb
 class TabularExpert(nn.Module):
@@ -41,9 +55,12 @@ class TabularExpert(nn.Module):
                  ffn_d_hidden_multiplier: float = 4 / 3,
                  ffn_dropout: float = 0.1,
                  residual_dropout: float = 0.0,
-                 num_embeddings: str = "linear",     # numeric feature tokens: linear (w*x+b) or periodic
+                 num_embeddings: str = "linear",     # numeric feature tokens: linear (w*x+b), periodic or piecewise
                  n_frequencies: int = 16,           # periodic: frequencies per feature
-                 frequency_init_scale: float = 0.01):  # periodic: std of the initial frequencies
+                 frequency_init_scale: float = 0.01,  # periodic: std of the initial frequencies
+                 bins: list | None = None,          # piecewise: the bin edges of each feature (set by train_moe)
+                 n_bins: int = 48,                  # piecewise: at most this many bins per feature
+                 bin_labels: bool = False):         # piecewise: bins from a tree on the labels (else quantiles)
         super().__init__()
         if n_features <= 0:
             raise ValueError(f"TabularExpert needs at least one numeric feature, got n_features={n_features}")
@@ -51,8 +68,8 @@ class TabularExpert(nn.Module):
             raise ValueError(f"unknown num_embeddings {num_embeddings!r}; known: {list(NUM_EMBEDDINGS)}")
         self.n_features, self.cat_cardinalities = int(n_features), [int(c) for c in cat_cardinalities]
         self.d_block, self.d_out = d_block, d_out
-        self.cont_embeddings = NUM_EMBEDDINGS[num_embeddings](self.n_features, d_block, n_frequencies,
-                                                              frequency_init_scale)
+        self.cont_embeddings = NUM_EMBEDDINGS[num_embeddings](self.n_features, d_block, dict(
+            n_frequencies=n_frequencies, frequency_init_scale=frequency_init_scale, bins=bins))
         cards = self.cat_cardinalities
         self.cat_embeddings = CategoricalEmbeddings(cards, d_block, True) if cards else None
         s = d_block ** -0.5
@@ -213,6 +230,7 @@ def register_expert(name: str, cls: type, group: str, categorical: bool = False,
 # %% ../nbs/01_experts.ipynb #708fa781
 register_expert("tabular", TabularExpert, group="tabular", categorical=True, d_block=160, n_blocks=3,
                 attention_n_heads=8, attention_dropout=0.0, ffn_d_hidden_multiplier=4 / 3, ffn_dropout=0.0,
-                residual_dropout=0.0, num_embeddings="linear", n_frequencies=16, frequency_init_scale=0.01)
+                residual_dropout=0.0, num_embeddings="linear", n_frequencies=16, frequency_init_scale=0.01,
+                bins=None, n_bins=48, bin_labels=False)
 register_expert("temporal", TemporalExpert, group="temporal", channels=[16, 32, 32], kernel_size=5, pooled_len=5,
                 dropout=0.1)

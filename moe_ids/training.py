@@ -4,7 +4,8 @@
 
 # %% auto #0
 __all__ = ['TRAIN_DEFAULTS', 'SMALL_MODEL', 'auto_threads', 'set_seed', 'cpu_has_bf16', 'train_autocast', 'drop_features',
-           'mfm_loss', 'pretrain_tabular', 'train_moe', 'small_checkpoint', 'demo_checkpoint']
+           'mfm_loss', 'pretrain_tabular', 'piecewise_bins', 'with_piecewise_bins', 'train_moe', 'small_checkpoint',
+           'demo_checkpoint']
 
 # %% ../nbs/03_training.ipynb #9fdbed6c
 import copy, math, os, random, time
@@ -168,6 +169,35 @@ def pretrain_tabular(expert: TabularExpert, train: dict, val: dict | None = None
     expert.eval()
     return dict(history=history, head=head)
 
+# %% ../nbs/03_training.ipynb #ba17ba87
+def piecewise_bins(x: np.ndarray, present: np.ndarray, n_bins: int = 48, y: np.ndarray | None = None) -> list:
+    """The bin edges of each column of `x` from the rows where it is `present` (`Preprocessor.transform` arrays):
+    quantile bins, or with labels `y` the splits of a decision tree; a column with fewer than two distinct values gets
+    the edges `[v, v + 1]`."""
+    from rtdl_num_embeddings import compute_bins
+    out = []
+    for j in range(x.shape[1]):
+        keep = present[:, j] > 0
+        v = np.asarray(x[keep, j], dtype=np.float32)
+        if len(np.unique(v)) < 2:
+            c = float(v[0]) if len(v) else 0.0
+            out.append([c, c + 1.0])
+            continue
+        kw = {} if y is None else dict(y=torch.as_tensor(np.asarray(y)[keep]), regression=False,
+                                       tree_kwargs=dict(min_samples_leaf=64, min_impurity_decrease=1e-4))
+        out.append([float(e) for e in compute_bins(torch.as_tensor(v[:, None]), n_bins, **kw)[0]])
+    return out
+
+def with_piecewise_bins(model_options: dict | None, arrays: dict, group: str = "tabular") -> dict:
+    """`model_options` with `bins` filled in from the training `arrays` of feature group `group` where
+    `num_embeddings="piecewise"` is asked for (as a flat option or under the `tabular` part) without bins."""
+    o = {k: (dict(v) if isinstance(v, dict) else v) for k, v in (model_options or {}).items()}
+    for part in (o, o.get("tabular")):
+        if isinstance(part, dict) and part.get("num_embeddings") == "piecewise" and part.get("bins") is None:
+            y = arrays["y"] if part.get("bin_labels", False) else None
+            part["bins"] = piecewise_bins(arrays[f"x_{group}"], arrays[f"mask_{group}"], part.get("n_bins", 48), y)
+    return o
+
 # %% ../nbs/03_training.ipynb #08911ea3
 TRAIN_DEFAULTS = dict(batch_size=512, lr=2e-3, weight_decay=1e-4, pretrain_lr=1e-3, mask_rate=0.15, pretrain_rows=8192,
                       feature_dropout=0.3, group_dropout=0.05, balance_coef=0.01, patience=3, min_delta=1e-4,
@@ -238,7 +268,8 @@ def train_moe(train_df: pd.DataFrame, val_df: pd.DataFrame, dataset: str | None 
     spec = spec or feature_spec(dataset, train_df)
     pre = Preprocessor(spec).fit(train_df)
     tr_np, va_np = pre.transform(train_df), pre.transform(val_df)
-    model = MoEClassifier.from_spec(spec, cat_cardinalities=pre.cat_cardinalities, **(model_options or {})).to(dev)
+    built_options = with_piecewise_bins(model_options, tr_np, "tabular")
+    model = MoEClassifier.from_spec(spec, cat_cardinalities=pre.cat_cardinalities, **built_options).to(dev)
     if ablate is not None and ablate not in model.experts:
         raise ValueError(f"ablate must be None or one of {model.expert_names}, got {ablate!r}")
     if log: log(f"{dataset}: {len(train_df)} train / {len(val_df)} val rows, {spec}, {n_params(model):,} parameters, "
