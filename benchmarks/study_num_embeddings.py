@@ -1,5 +1,6 @@
-"""Which numeric tokenizer for the tabular expert (issue 13): rtdl's linear embeddings (the FT-Transformer's own) or the
-periodic embeddings of `rtdl_num_embeddings`, chosen on the VALIDATION split only (the test split is not scored here).
+"""Which numeric tokenizer for the tabular expert (issue 13): rtdl's linear embeddings (the FT-Transformer's own), or the
+periodic or piecewise-linear (quantile or decision-tree bins) embeddings of `rtdl_num_embeddings`, chosen on the
+VALIDATION split only (the test split is not scored here).
 
 Each candidate trains the MoE at the width of the committed sample runs (d_block 64, 2 blocks, no pretraining) on the
 random protocol of one dataset, for a few seeds; the validation F1 at the validation-chosen threshold is written with
@@ -15,12 +16,15 @@ from pathlib import Path
 import torch
 
 from moe_ids.data import load_splits
-from moe_ids.training import train_moe
+from moe_ids.experts import EXPERTS
+from moe_ids.training import TRAIN_DEFAULTS, train_moe
 
 ROOT = Path(__file__).resolve().parents[1]
 CANDIDATES = {"linear": {"num_embeddings": "linear"},
               "periodic_0.01": {"num_embeddings": "periodic", "n_frequencies": 16, "frequency_init_scale": 0.01},
-              "periodic_0.1": {"num_embeddings": "periodic", "n_frequencies": 16, "frequency_init_scale": 0.1}}
+              "periodic_0.1": {"num_embeddings": "periodic", "n_frequencies": 16, "frequency_init_scale": 0.1},
+              "piecewise_quantile": {"num_embeddings": "piecewise", "n_bins": 48},
+              "piecewise_tree": {"num_embeddings": "piecewise", "n_bins": 48, "bin_labels": True}}
 
 
 def main() -> None:
@@ -52,6 +56,7 @@ def main() -> None:
             res["chosen"] = max(res["summary"], key=lambda k: res["summary"][k]["val_f1_mean"])
             res["setup"] = dict(dataset=a.dataset, epochs=a.epochs, protocol="random", model="d_block 64, 2 blocks",
                                 chosen_on="validation F1 at the validation-chosen threshold (test never scored)",
+                                train_defaults=TRAIN_DEFAULTS, tabular_defaults=EXPERTS["tabular"].defaults,
                                 machine=f"{platform.machine()}, {os.cpu_count()} cores, torch threads "
                                         f"{torch.get_num_threads()}, load average {os.getloadavg()[0]:.2f}")
             out.write_text(json.dumps(res, indent=1))

@@ -72,6 +72,10 @@ TORCH_MODELS = {
     "moe": dict(),
     "moe_top1": dict(model_options={"top_k": 1}),
     "moe_attention": dict(model_options={"kind": "attention"}),
+    "moe_periodic": dict(model_options={"num_embeddings": "periodic", "n_frequencies": 16,
+                                        "frequency_init_scale": 0.1}),
+    "moe_piecewise": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48}),
+    "moe_piecewise_tree": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48, "bin_labels": True}),
 }
 
 # %% ../nbs/04a_baselines_models.ipynb #81e57453
