@@ -107,20 +107,24 @@ class MoEClassifier(nn.Module):
         "The experts' names, in the order of the gate weights."
         return list(self.experts)
 
-    def embed(self, batch: dict) -> Tensor:
-        "Expert embeddings `[n, n_experts, d_embed]` of a batch of arrays keyed `x_<group>`, `mask_<group>`, `x_cat`."
-        out = []
+    def embed(self, batch: dict, skip=()) -> Tensor:
+        """Expert embeddings `[n, n_experts, d_embed]` of a batch of arrays keyed `x_<group>`, `mask_<group>`, `x_cat`;
+        the experts named in `skip` are not run (zeros in their place)."""
+        out = {}
         for name, expert in self.experts.items():
+            if name in skip: continue
             group, categorical = self.reads[name]
             args = [batch[f"x_{group}"], batch.get(f"mask_{group}")]
-            out.append(expert(*args, batch.get("x_cat")) if categorical else expert(*args))
-        return torch.stack(out, dim=1)
+            out[name] = expert(*args, batch.get("x_cat")) if categorical else expert(*args)
+        ref = next(iter(out.values()))
+        return torch.stack([out[n] if n in out else torch.zeros_like(ref) for n in self.experts], dim=1)
 
     def forward(self, batch: dict, ablate: str | None = None) -> MoEOutput:
         "Logits, gate weights and expert embeddings; `ablate` (an expert name) gives its weight to the other experts."
         if ablate is not None and ablate not in self.experts:
             raise ValueError(f"ablate must be None or one of {self.expert_names}, got {ablate!r}")
-        emb = self.embed(batch)
+        # with two experts, ablating one leaves the other all the weight whatever the gate says: the ablated one is not run
+        emb = self.embed(batch, skip=(ablate,) if ablate is not None and len(self.experts) == 2 else ())
         w = self.gate(emb)
         balance = GatingNetwork.balance_loss(w)
         if ablate is not None:
