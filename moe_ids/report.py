@@ -82,7 +82,7 @@ def markdown_table(df: pd.DataFrame, floatfmt: str = ".4f", index: bool = True) 
     return "\n".join(lines)
 
 # %% ../nbs/10_report.ipynb #b2010fc3
-REPORT_METRICS = ("f1", "precision", "recall", "fpr", "roc_auc", "pr_auc", "ece", "ece_temp")   # columns of the tables
+REPORT_METRICS = ("f1", "precision", "recall", "fpr", "roc_auc", "pr_auc", "ece", "ece_temp", "val_f1")   # columns
 PROTOCOL_TITLES = {"random": "random split", "day": "day split (train Mon-Thu, test Fri)",
                    "random_with_shortcuts": "random split, label shortcuts kept",
                    "random_with_ttl": "random split, TTL features kept (shortcut)"}
@@ -399,7 +399,7 @@ def bench_markdown(root) -> str:
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/cicids2017-models",
                  "runs/cicids2017-zero-day", "runs/cicids2017-transfer", "runs/packets", "runs/unsw-nb15-linear",
-                 "runs/unsw-nb15-periodic"]   # committed runs
+                 "runs/unsw-nb15-periodic", "runs/unsw-nb15-embeddings"]   # committed runs
 
 # %% ../nbs/10_report.ipynb #88520850
 def update_readme(root, runs=None, readme: str = "README.md") -> str:
