@@ -123,7 +123,7 @@ class MoEClassifier(nn.Module):
         "Logits, gate weights and expert embeddings; `ablate` (an expert name) gives its weight to the other experts."
         if ablate is not None and ablate not in self.experts:
             raise ValueError(f"ablate must be None or one of {self.expert_names}, got {ablate!r}")
-        # with two experts, ablating one leaves the other all the weight whatever the gate says: the ablated one is not run
+        # two experts: ablating one leaves the other all the weight whatever the gate says, so it is not run
         emb = self.embed(batch, skip=(ablate,) if ablate is not None and len(self.experts) == 2 else ())
         w = self.gate(emb)
         balance = GatingNetwork.balance_loss(w)

@@ -217,8 +217,14 @@ def _protocol(ds: str, proto: str, s: dict) -> list:
     if moe is None or xgb is None: return out
     gap = (moe - xgb) * 100
     goal = DATASETS[ds].goals.get("moe_minus_xgboost_f1_pt") if ds in DATASETS and proto == GOAL_PROTOCOL else None
-    verdict = "." if goal is None else f" (goal >= {goal} pt: {'met' if gap >= goal else 'missed'})."
-    return out + ["", f"MoE minus XGBoost: {gap:+.2f} F1 points{verdict}"]
+    verdict = lambda g: "." if goal is None else f" (goal >= {goal} pt: {'met' if g >= goal else 'missed'})."
+    out += ["", f"MoE minus XGBoost: {gap:+.2f} F1 points{verdict(gap)}"]
+    moes = {k: v for k, v in s.items() if k.startswith("moe") and v.get("val_f1_mean") is not None}
+    best = max(moes, key=lambda k: moes[k]["val_f1_mean"]) if moes else "moe"
+    if best == "moe": return out
+    g = (moes[best]["f1_mean"] - xgb) * 100
+    return out + [f"The MoE variant with the best validation F1, `{best}` ({moes[best]['val_f1_mean']:.4f}): "
+                  f"{g:+.2f} F1 points{verdict(g)}"]
 
 def _leave_one_out(ds: str, lo: dict) -> list:
     models = {k: v for k, v in lo.items() if k != "setup"}
