@@ -11,6 +11,7 @@ import pandas as pd
 from .data import FeatureSpec, dataset_info, feature_spec, split_flows
 from .metrics import binary_metrics, calibration_report, choose_threshold, per_family_detection
 from .metrics import jsonable, summarise_seeds
+from .checkpoint import _atomic_write
 
 # %% auto #0
 __all__ = ['subsample', 'cached_result', 'evaluate_models', 'run_protocol', 'leave_one_attack_out', 'dataset_protocols']
@@ -38,9 +39,7 @@ def cached_result(cache, key: dict, compute) -> dict:
     if f.exists(): return json.loads(f.read_text())["result"]
     text = json.dumps(dict(key=key, result=jsonable(compute())), default=str)
     f.parent.mkdir(parents=True, exist_ok=True)
-    tmp = f.with_name(f".{f.name}.tmp")
-    tmp.write_text(text)
-    tmp.replace(f)
+    _atomic_write(f, lambda tmp: tmp.write_text(text))   # the checkpoint layer's temporary file + rename
     return json.loads(text)["result"]          # the same value a resumed run reads
 
 def _fit_and_score(make, name, spec, seed, train, val, test, n_bins) -> dict:
