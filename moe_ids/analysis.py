@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import torch
 from .checkpoint import Checkpoint
-from .metrics import binary_metrics, jsonable
+from .metrics import binary_metrics, jsonable, leave_one_out_table
 
 # %% auto #0
 __all__ = ['ABLATION_MODES', 'gate_entropy', 'gate_table', 'gate_experts', 'gate_summary', 'replaced_embedding',
            'mean_embeddings', 'ablate_expert', 'flips_per_family', 'spearman', 'relative_effects', 'gate_agreement',
-           'gating_analysis', 'save_figure', 'plot_gate_distribution', 'plot_ablation', 'zero_day_table',
-           'plot_zero_day', 'gating_markdown', 'gating_metrics']
+           'gating_analysis', 'save_figure', 'plot_gate_distribution', 'plot_ablation', 'plot_zero_day',
+           'gating_markdown', 'gating_metrics']
 
 # %% ../nbs/05_gating_analysis.ipynb #1e61aee2
 def gate_entropy(w) -> np.ndarray:
@@ -256,32 +256,13 @@ def plot_ablation(res: dict, path=None, min_n: int = 10):
     fig.tight_layout()
     return save_figure(fig, path)
 
-# %% ../nbs/05_gating_analysis.ipynb #670a7531
-def zero_day_table(loao: dict, gate_model: str = "moe") -> pd.DataFrame:
-    """One row per left-out family of a `leave_one_attack_out` summary (largest first): `n` (flows left out), each
-    model's `det_<model>` and `det_<model>_std`, and the mean gate weight of each expert of `gate_model` on the
-    family's flows (`gate_<expert>`, if it recorded them)."""
-    models = [m for m in loao if m != "setup"]
-    if not models: raise ValueError("the leave-one-attack-out summary holds no model")
-    fams = list(dict.fromkeys(f for m in models for f in loao[m]))
-    rows = {}
-    for f in fams:
-        r = {"n": next(loao[m][f]["n_left_out_mean"] for m in models if f in loao[m])}
-        for m in models:
-            v = loao[m].get(f, {})
-            r[f"det_{m}"], r[f"det_{m}_std"] = v.get("detection_rate_mean", np.nan), v.get("detection_rate_std", np.nan)
-        g = loao.get(gate_model, {}).get(f, {})
-        r.update({k[:-len("_mean")]: v for k, v in g.items() if k.startswith("gate_") and k.endswith("_mean")})
-        rows[f] = r
-    return pd.DataFrame.from_dict(rows, orient="index").sort_values("n", ascending=False)
-
 # %% ../nbs/05_gating_analysis.ipynb #4034c4f5
 def plot_zero_day(loao: dict, path=None, gate_model: str = "moe"):
     """The zero-day figure: per left-out family, each model's detection rate (bars, std over seeds as error bars) and
     the mean gate weights of `gate_model` on the family's flows (stacked, experts in their colours `C0`, `C1`...);
     saved to `path` (PNG) if given."""
     import matplotlib.pyplot as plt
-    t = zero_day_table(loao, gate_model)
+    t = leave_one_out_table(loao, gate_model)
     models = [m for m in loao if m != "setup"]
     gates = [c for c in t.columns if c.startswith("gate_")]
     fig, axes = plt.subplots(1, 2 if gates else 1, figsize=(13 if gates else 8, 0.5 * len(t) * len(models) ** 0.5 + 2),

@@ -6,12 +6,14 @@
 from __future__ import annotations
 import math
 import numpy as np
+import pandas as pd
 from scipy.optimize import minimize_scalar
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 # %% auto #0
 __all__ = ['jsonable', 'binary_metrics', 'best_threshold', 'per_family_detection', 'expected_calibration_error',
-           'apply_temperature', 'fit_temperature', 'calibration_report', 'choose_threshold', 'summarise_seeds']
+           'apply_temperature', 'fit_temperature', 'calibration_report', 'choose_threshold', 'summarise_seeds',
+           'leave_one_out_table']
 
 # %% ../nbs/00a_metrics.ipynb #5b7b6046
 def jsonable(o):
@@ -157,3 +159,23 @@ def summarise_seeds(runs: list) -> dict:
         out[f"{k}_std"] = float(ok.std(ddof=1)) if len(ok) > 1 else (0.0 if len(ok) else float("nan"))
     out["n_seeds"] = len(runs)
     return out
+
+# %% ../nbs/00a_metrics.ipynb #3ea95d55
+def leave_one_out_table(loao: dict, gate_model: str = "moe") -> pd.DataFrame:
+    """One row per left-out family of a `leave_one_attack_out` summary (largest first): `n` (flows left out; NaN if not
+    recorded), each model's `det_<model>` and `det_<model>_std` (NaN where that model did not leave the family out),
+    and the mean gate weight of each expert of `gate_model` on the family's flows (`gate_<expert>`, if recorded)."""
+    models = [m for m in loao if m != "setup"]
+    if not models: raise ValueError("the leave-one-attack-out summary holds no model")
+    fams = list(dict.fromkeys(f for m in models for f in loao[m]))
+    rows = {}
+    for f in fams:
+        r = {"n": next((loao[m][f]["n_left_out_mean"] for m in models if "n_left_out_mean" in loao[m].get(f, {})),
+                       np.nan)}
+        for m in models:
+            v = loao[m].get(f, {})
+            r[f"det_{m}"], r[f"det_{m}_std"] = v.get("detection_rate_mean", np.nan), v.get("detection_rate_std", np.nan)
+        g = loao.get(gate_model, {}).get(f, {})
+        r.update({k[:-len("_mean")]: v for k, v in g.items() if k.startswith("gate_") and k.endswith("_mean")})
+        rows[f] = r
+    return pd.DataFrame.from_dict(rows, orient="index").sort_values("n", ascending=False, na_position="last")

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from .data import DATASETS, MISSING_STRATEGIES
-from .metrics import jsonable
+from .metrics import jsonable, leave_one_out_table
 
 # %% auto #0
 __all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'CROSS_GOALS', 'PACKET_GOALS',
@@ -227,22 +227,20 @@ def _protocol(ds: str, proto: str, s: dict) -> list:
                   f"{g:+.2f} F1 points{verdict(g)}"]
 
 def _leave_one_out(ds: str, lo: dict) -> list:
-    models = {k: v for k, v in lo.items() if k != "setup"}
-    fams = list(dict.fromkeys(f for v in models.values() for f in v))
-    rows = {}
-    for f in fams:
-        r = {mod: _pm(v[f], "detection_rate", digits=3) for mod, v in models.items() if f in v}
-        n = next((v[f]["n_left_out_mean"] for v in models.values() if "n_left_out_mean" in v.get(f, {})), None)
-        if n is not None: r["flows left out"] = f"{n:.0f}"
-        gates = _gate_means(models.get("moe", {}).get(f, {}))
-        if gates: r["MoE gate weights"] = " / ".join(f"{e} {w:.2f}" for e, w in gates.items())
-        rows[f] = r
+    t, models = leave_one_out_table(lo), [m for m in lo if m != "setup"]
+    pm = lambda mu, sd: "" if pd.isna(mu) else f"{mu:.3f} ± {0.0 if pd.isna(sd) else sd:.3f}"
+    tab = pd.DataFrame({m: [pm(mu, sd) for mu, sd in zip(t[f"det_{m}"], t[f"det_{m}_std"])] for m in models},
+                       index=t.index)
+    if t["n"].notna().any(): tab["flows left out"] = ["" if pd.isna(n) else f"{n:.0f}" for n in t["n"]]
+    gates = [c for c in t.columns if c.startswith("gate_")]
+    if gates: tab["MoE gate weights"] = [" / ".join(f"{g[len('gate_'):]} {w:.2f}" for g, w in zip(gates, ws)
+                                                    if not pd.isna(w)) for ws in t[gates].to_numpy()]
     out = ["", f"**{ds}, leave one attack out**: share of the unseen family's flows flagged at the validation "
-           f"threshold, mean ± std over seeds {lo.get('setup', {}).get('seeds', '?')}.", "",
-           markdown_table(pd.DataFrame(rows).T.fillna(""))]
-    both = [f for f in fams if f in models.get("moe", {}) and f in models.get("xgboost", {})]
-    if not both: return out
-    wins = sum(models["moe"][f]["detection_rate_mean"] >= models["xgboost"][f]["detection_rate_mean"] for f in both)
+           f"threshold, mean ± std over seeds {lo.get('setup', {}).get('seeds', '?')}.", "", markdown_table(tab)]
+    if not {"det_moe", "det_xgboost"} <= set(t.columns): return out
+    both = t.dropna(subset=["det_moe", "det_xgboost"])
+    if not len(both): return out
+    wins = int((both["det_moe"] >= both["det_xgboost"]).sum())
     verdict = "met" if 2 * wins >= len(both) else "missed"
     seeds = lo.get("setup", {}).get("seeds", [])
     caveat = f"; {len(seeds)} seed(s), the goal is stated over 3" if len(seeds) < 3 else ""

@@ -251,9 +251,10 @@ def _pretrain(model: MoEClassifier, tr_np: dict, va_np: dict, epochs: int, o: di
 def train_moe(train_df: pd.DataFrame, val_df: pd.DataFrame, dataset: str | None = None, epochs: int = 10,
               pretrain_epochs: int = 1, device: str = "auto", seed: int = 0, spec: FeatureSpec | None = None,
               model_options: dict | None = None, progress: bool = True, log=print, num_threads: int | None = None,
-              ablate: str | None = None, **options) -> Checkpoint:
+              ablate: str | None = None, pretrain_df: pd.DataFrame | None = None, **options) -> Checkpoint:
     """Both stages: fit the `Preprocessor` on `train_df`, pretrain the tabular expert by masked-feature modelling
-    (`pretrain_epochs`, 0 to skip), then train the whole MoE end to end (AdamW, class-weighted cross-entropy, feature
+    (`pretrain_epochs`, 0 to skip) on the flows of `pretrain_df` (unlabelled flows, labels unused; default
+    `train_df`), then train the whole MoE end to end (AdamW, class-weighted cross-entropy, feature
     dropout, early stopping on validation F1) and pick the decision threshold on `val_df`. `options` override
     `TRAIN_DEFAULTS`; `model_options` go to `MoEClassifier.from_spec` (e.g. `experts=[...]`, `d_block`). `ablate` (an
     expert name) trains a model without that expert (the others get all the weight, in training and in the checkpoint's
@@ -274,7 +275,8 @@ def train_moe(train_df: pd.DataFrame, val_df: pd.DataFrame, dataset: str | None 
         raise ValueError(f"ablate must be None or one of {model.expert_names}, got {ablate!r}")
     if log: log(f"{dataset}: {len(train_df)} train / {len(val_df)} val rows, {spec}, {n_params(model):,} parameters, "
                 f"device {dev}")
-    history = _pretrain(model, tr_np, va_np, pretrain_epochs, o, dev, seed, ablate, progress, log)
+    pre_np = tr_np if pretrain_df is None else pre.transform(pretrain_df)
+    history = _pretrain(model, pre_np, va_np, pretrain_epochs, o, dev, seed, ablate, progress, log)
     g = torch.Generator().manual_seed(seed + 2)
     tr, va = to_tensors(tr_np, dev), to_tensors(va_np, dev)
     counts = np.bincount(tr_np["y"], minlength=2)
@@ -326,7 +328,8 @@ def train_moe(train_df: pd.DataFrame, val_df: pd.DataFrame, dataset: str | None 
     thr = ev["val_threshold"]
     metrics = dict(binary_metrics(va_np["y"], ev["proba"], thr), val_loss=ev["val_loss"], best_epoch=best["epoch"],
                    epochs_run=history[-1]["epoch"], stop_reason=stop_reason, wall_seconds=time.perf_counter() - t_start,
-                   n_train=len(train_df), n_val=len(val_df))
+                   n_train=len(train_df), n_val=len(val_df),
+                   n_pretrain=len(train_df if pretrain_df is None else pretrain_df))
     config = dict(dataset=dataset, epochs=epochs, pretrain_epochs=pretrain_epochs, device=str(dev), seed=seed,
                   model_options=model_options or {}, ablate=ablate, split_recipe=train_df.attrs.get("split_recipe"),
                   **o)
