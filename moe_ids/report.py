@@ -365,6 +365,22 @@ def _soak(b: dict) -> list:
             f"{b['rss_mib_after_warmup']:.0f} MiB after warm-up, {b['rss_mib_max']:.0f} MiB at most, "
             f"{b['rss_growth_second_half_mib']:+.1f} MiB growth over the second half."]
 
+# %% ../nbs/10_report.ipynb #2bdf6efc
+def _pretraining_study(b: dict) -> list:
+    """The masked-feature pretraining study (`benchmarks/study_pretraining.py`): per share of labelled flows, validation
+    and test F1 without stage 1, with stage 1 on the labelled flows, and with stage 1 on every training flow."""
+    s, arms = b["setup"], {"none": "no stage 1", "labelled": "stage 1 on the labelled flows",
+                          "all_flows": "stage 1 on every training flow"}
+    pt = lambda v, key: "" if key not in v else f"{v[key]:+.2f}"
+    rows = {f"{float(frac):.1%} ({v0['n_train_labelled']:,} flows), {arms.get(arm, arm)}": {
+                "val F1": f"{v['val_f1']:.4f}", "test F1": f"{v['test_f1']:.4f} ± {v['test_f1_std']:.4f}",
+                "val gain (pt)": pt(v, "val_gain_pt"), "test gain (pt)": pt(v, "test_gain_pt"), "seeds": v["seeds"],
+                "train s": f"{v['train_seconds']:.0f}"}
+            for frac, by in b["summary"].items() for v0 in [next(iter(by.values()))] for arm, v in by.items()}
+    return [f"{s['dataset']}, {s['model']}, {s['epochs']} epochs (early stopping), stage 1 {s['pretrain_epochs']} "
+            f"epochs; labelled flows drawn {s['labelled_draw']}; the test split whole ({s['machine']}):",
+            markdown_table(pd.DataFrame(rows).T.rename_axis("labelled share, arm"))]
+
 # %% ../nbs/10_report.ipynb #236f1107
 TRAINING_GOAL = dict(dataset="cicids2017", seconds=300, f1=0.998)   # issue 13: the seed-sized MoE on this CPU
 
@@ -391,7 +407,8 @@ def _training_bench(b: dict) -> list:
 
 BENCH_RESULTS = {"data_bench_cpu.json": _data_bench, "inference_bench_cpu.json": _inference_bench,
                  "inference_bench_cuda.json": _inference_bench, "soak_serve_cpu.json": _soak,
-                 "training_*.json": _training_bench}   # names or glob patterns in benchmarks/results/
+                 "training_*.json": _training_bench,
+                 "pretraining_*.json": _pretraining_study}   # names or glob patterns in benchmarks/results/
 
 def bench_markdown(root) -> str:
     "Markdown of the benchmark results committed in `root/benchmarks/results/` (those of `BENCH_RESULTS`)."
