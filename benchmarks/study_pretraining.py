@@ -13,13 +13,12 @@ validation-chosen threshold are written with the training time to
 import argparse, json, os, platform, time
 from pathlib import Path
 
-import numpy as np
 import torch
 
 from moe_ids.data import load_splits
 from moe_ids.evaluation import subsample
 from moe_ids.experts import EXPERTS
-from moe_ids.metrics import binary_metrics
+from moe_ids.metrics import binary_metrics, summarise_seeds
 from moe_ids.training import TRAIN_DEFAULTS, train_moe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,19 +26,19 @@ ARMS = ("none", "labelled", "all_flows")   # stage 1: none / on the labelled flo
 
 
 def summarise(runs: list) -> dict:
-    "Mean and standard deviation of validation and test F1 per (fraction, arm), and the gain of each stage-1 arm."
-    out = {}
+    """Per (fraction, arm): `metrics.summarise_seeds` of validation F1, test F1 and training time over the seeds, the
+    labelled training flows, and the gain of each stage-1 arm over no stage 1 (F1 points)."""
+    by = {}
     for r in runs:
-        out.setdefault(str(r["fraction"]), {}).setdefault(r["arm"], []).append(r)
+        by.setdefault(str(r["fraction"]), {}).setdefault(r["arm"], []).append(r)
     summary = {}
-    for frac, arms in out.items():
-        s = {arm: {k: float(np.mean([x[k] for x in rs])) for k in ("val_f1", "test_f1", "train_seconds")}
-             | {"test_f1_std": float(np.std([x["test_f1"] for x in rs])), "seeds": len(rs),
-                "n_train_labelled": rs[0]["n_train"]} for arm, rs in arms.items()}
+    for frac, arms in by.items():
+        s = {arm: {**summarise_seeds([{k: x[k] for k in ("val_f1", "test_f1", "train_seconds")} for x in rs]),
+                   "n_train_labelled": rs[0]["n_train"]} for arm, rs in arms.items()}
         for arm in ("labelled", "all_flows"):
             if arm in s and "none" in s:
-                s[arm]["val_gain_pt"] = 100 * (s[arm]["val_f1"] - s["none"]["val_f1"])
-                s[arm]["test_gain_pt"] = 100 * (s[arm]["test_f1"] - s["none"]["test_f1"])
+                s[arm]["val_gain_pt"] = 100 * (s[arm]["val_f1_mean"] - s["none"]["val_f1_mean"])
+                s[arm]["test_gain_pt"] = 100 * (s[arm]["test_f1_mean"] - s["none"]["test_f1_mean"])
         summary[frac] = s
     return summary
 

@@ -372,11 +372,11 @@ def _pretraining_study(b: dict) -> list:
     s, arms = b["setup"], {"none": "no stage 1", "labelled": "stage 1 on the labelled flows",
                           "all_flows": "stage 1 on every training flow"}
     pt = lambda v, key: "" if key not in v else f"{v[key]:+.2f}"
-    rows = {f"{float(frac):.1%} ({v0['n_train_labelled']:,} flows), {arms.get(arm, arm)}": {
-                "val F1": f"{v['val_f1']:.4f}", "test F1": f"{v['test_f1']:.4f} ± {v['test_f1_std']:.4f}",
-                "val gain (pt)": pt(v, "val_gain_pt"), "test gain (pt)": pt(v, "test_gain_pt"), "seeds": v["seeds"],
-                "train s": f"{v['train_seconds']:.0f}"}
-            for frac, by in b["summary"].items() for v0 in [next(iter(by.values()))] for arm, v in by.items()}
+    rows = {f"{float(frac):.1%} ({v['n_train_labelled']:,} flows), {arms.get(arm, arm)}": {
+                "val F1": f"{v['val_f1_mean']:.4f}", "test F1": _pm(v, "test_f1"),
+                "val gain (pt)": pt(v, "val_gain_pt"), "test gain (pt)": pt(v, "test_gain_pt"), "seeds": v["n_seeds"],
+                "train s": f"{v['train_seconds_mean']:.0f}"}
+            for frac, by in b["summary"].items() for arm, v in by.items()}
     return [f"{s['dataset']}, {s['model']}, {s['epochs']} epochs (early stopping), stage 1 {s['pretrain_epochs']} "
             f"epochs; labelled flows drawn {s['labelled_draw']}; the test split whole ({s['machine']}):",
             markdown_table(pd.DataFrame(rows).T.rename_axis("labelled share, arm"))]
