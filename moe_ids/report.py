@@ -90,8 +90,10 @@ GOAL_PROTOCOL = "random"   # the protocol on which `DatasetInfo.goals` are check
 
 # %% ../nbs/10_report.ipynb #dfba5173
 def _pm(d: dict, m: str, scale: float = 1.0, digits: int = 4) -> str:
+    "`d[m_mean] ± d[m_std]`; empty where the mean is missing or NaN, a missing or NaN std (one seed) reads as 0."
     mu, sd = d.get(f"{m}_mean"), d.get(f"{m}_std")
-    return "" if mu is None else f"{mu * scale:.{digits}f} ± {(sd or 0) * scale:.{digits}f}"
+    if mu is None or pd.isna(mu): return ""
+    return f"{mu * scale:.{digits}f} ± {(0 if sd is None or pd.isna(sd) else sd) * scale:.{digits}f}"
 
 def _share(key) -> float:
     "An availability key of the robustness results ('50' or '0.5') as a fraction."
@@ -228,9 +230,8 @@ def _protocol(ds: str, proto: str, s: dict) -> list:
 
 def _leave_one_out(ds: str, lo: dict) -> list:
     t, models = leave_one_out_table(lo), [m for m in lo if m != "setup"]
-    pm = lambda mu, sd: "" if pd.isna(mu) else f"{mu:.3f} ± {0.0 if pd.isna(sd) else sd:.3f}"
-    tab = pd.DataFrame({m: [pm(mu, sd) for mu, sd in zip(t[f"det_{m}"], t[f"det_{m}_std"])] for m in models},
-                       index=t.index)
+    tab = pd.DataFrame({m: [_pm({"d_mean": mu, "d_std": sd}, "d", digits=3)
+                            for mu, sd in zip(t[f"det_{m}"], t[f"det_{m}_std"])] for m in models}, index=t.index)
     if t["n"].notna().any(): tab["flows left out"] = ["" if pd.isna(n) else f"{n:.0f}" for n in t["n"]]
     gates = [c for c in t.columns if c.startswith("gate_")]
     if gates: tab["MoE gate weights"] = [" / ".join(f"{g[len('gate_'):]} {w:.2f}" for g, w in zip(gates, ws)
@@ -368,9 +369,11 @@ def _soak(b: dict) -> list:
 # %% ../nbs/10_report.ipynb #2bdf6efc
 def _pretraining_study(b: dict) -> list:
     """The masked-feature pretraining study (`benchmarks/study_pretraining.py`): per share of labelled flows, validation
-    and test F1 without stage 1, with stage 1 on the labelled flows, and with stage 1 on every training flow."""
+    and test F1 without stage 1, with stage 1 on the labelled flows, with stage 1 on every training flow, and the
+    control without stage 1 but with as many optimiser steps as the last."""
     s, arms = b["setup"], {"none": "no stage 1", "labelled": "stage 1 on the labelled flows",
-                          "all_flows": "stage 1 on every training flow"}
+                          "all_flows": "stage 1 on every training flow",
+                          "none_long": "no stage 1, stage-2 epochs matched to the steps of the last"}
     pt = lambda v, key: "" if key not in v else f"{v[key]:+.2f}"
     rows = {f"{float(frac):.1%} ({v['n_train_labelled']:,} flows), {arms.get(arm, arm)}": {
                 "val F1": f"{v['val_f1_mean']:.4f}", "test F1": _pm(v, "test_f1"),
