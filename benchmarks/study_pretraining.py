@@ -2,15 +2,17 @@
 self-supervised pretraining is expected to pay is the one with few labelled flows and many unlabelled ones.
 
 For each fraction of labelled flows (drawn per attack family from the training and validation splits of the `random`
-protocol; the test split stays whole) the library's default MoE is trained three ways on the same labelled flows and
+protocol; the test split stays whole) the library's default MoE is trained four ways on the same labelled flows and
 seed: no stage 1; stage 1 on the labelled training flows only (the pipeline's recipe); stage 1 on every training
-flow, its labels unused (`train_moe(pretrain_df=...)`). Validation F1 (the basis of any choice) and test F1 at the
+flow, its labels unused (`train_moe(pretrain_df=...)`); and a control for "stage 1 only adds optimiser steps": no stage
+1, but as many stage-2 epochs as it takes to match the optimiser steps of the `all_flows` arm (stage 1 + stage 2; the
+cosine schedule spans them; early stopping as usual). Validation F1 (the basis of any choice) and test F1 at the
 validation-chosen threshold are written with the training time to
 `benchmarks/results/pretraining_<dataset>.json`. Resumable: finished (fraction, arm, seed) triples are kept.
 
     python benchmarks/study_pretraining.py --dataset cicids2017 --fractions 0.01 0.1 --seeds 0 1 2
 """
-import argparse, json, os, platform, time
+import argparse, json, math, os, platform, time
 from pathlib import Path
 
 import torch
@@ -22,7 +24,13 @@ from moe_ids.metrics import binary_metrics, summarise_seeds
 from moe_ids.training import TRAIN_DEFAULTS, train_moe
 
 ROOT = Path(__file__).resolve().parents[1]
-ARMS = ("none", "labelled", "all_flows")   # stage 1: none / on the labelled flows / on every training flow
+ARMS = ("none", "labelled", "all_flows", "none_long")   # stage 1: none / labelled flows / every training flow / none,
+# with the stage-2 epochs raised to the optimiser steps of `all_flows` (a control)
+
+
+def long_epochs(epochs: int, pretrain_epochs: int, n_labelled: int, n_all: int) -> int:
+    "Stage-2 epochs of `none_long`: `epochs` plus the stage-1 steps of the `all_flows` arm in epochs of `n_labelled`."
+    return epochs + math.ceil(pretrain_epochs * min(n_all, TRAIN_DEFAULTS["pretrain_rows"]) / n_labelled)
 
 
 def summarise(runs: list) -> dict:
@@ -35,7 +43,7 @@ def summarise(runs: list) -> dict:
     for frac, arms in by.items():
         s = {arm: {**summarise_seeds([{k: x[k] for k in ("val_f1", "test_f1", "train_seconds")} for x in rs]),
                    "n_train_labelled": rs[0]["n_train"]} for arm, rs in arms.items()}
-        for arm in ("labelled", "all_flows"):
+        for arm in ("labelled", "all_flows", "none_long"):
             if arm in s and "none" in s:
                 s[arm]["val_gain_pt"] = 100 * (s[arm]["val_f1_mean"] - s["none"]["val_f1_mean"])
                 s[arm]["test_gain_pt"] = 100 * (s[arm]["test_f1_mean"] - s["none"]["test_f1_mean"])
@@ -66,13 +74,15 @@ def main() -> None:
             for arm in a.arms:
                 if (frac, arm, seed) in done: continue
                 t = time.perf_counter()
-                ck = train_moe(tr, va, dataset=a.dataset, epochs=a.epochs, seed=seed, progress=False, log=None,
-                               pretrain_epochs=0 if arm == "none" else a.pretrain_epochs,
+                ep = long_epochs(a.epochs, a.pretrain_epochs, len(tr), len(train)) if arm == "none_long" else a.epochs
+                ck = train_moe(tr, va, dataset=a.dataset, epochs=ep, seed=seed, progress=False, log=None,
+                               pretrain_epochs=0 if arm.startswith("none") else a.pretrain_epochs,
                                pretrain_df=train.drop(columns=["label"]) if arm == "all_flows" else None)
                 test_f1 = binary_metrics(test["label"], ck.predict_proba(test), ck.threshold)["f1"]
                 res["runs"].append(dict(fraction=frac, arm=arm, seed=seed, val_f1=ck.metrics["f1"], test_f1=test_f1,
                                         n_train=len(tr), n_val=len(va), n_pretrain=ck.metrics["n_pretrain"],
                                         best_epoch=ck.metrics["best_epoch"], epochs_run=ck.metrics["epochs_run"],
+                                        epochs=ep,
                                         train_seconds=time.perf_counter() - t, n_test=len(test)))
                 res["summary"] = summarise(res["runs"])
                 res["setup"] = dict(dataset=a.dataset, source=str(Path(source).name) if source else None,

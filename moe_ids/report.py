@@ -384,6 +384,20 @@ def _pretraining_study(b: dict) -> list:
             f"epochs; labelled flows drawn {s['labelled_draw']}; the test split whole ({s['machine']}):",
             markdown_table(pd.DataFrame(rows).T.rename_axis("labelled share, arm"))]
 
+# %% ../nbs/10_report.ipynb #7657f4f2
+def _epochs_study(b: dict) -> list:
+    """The epoch-budget study (`benchmarks/study_epochs.py`): per stage-2 epoch budget the validation F1 over seeds,
+    the mean best epoch and the training time, and the budget with the highest mean validation F1."""
+    s, summ = b["setup"], b["summary"]
+    rows = {f"{ep} epochs": {"val F1": _pm(v, "val_f1"), "best epoch (mean)": f"{v['best_epoch_mean']:.1f}",
+                             "seeds": v["n_seeds"], "train s": f"{v['train_seconds_mean']:.0f}"}
+            for ep, v in summ.items()}
+    best = max(summ, key=lambda ep: summ[ep]["val_f1_mean"])
+    return [f"{s['dataset']}, {s['model']}, model options `{json.dumps(s['model_options'])}`, {s['protocol']} "
+            f"protocol, validation split only ({s['machine']}):",
+            markdown_table(pd.DataFrame(rows).T.rename_axis("stage-2 budget")),
+            f"Highest mean validation F1: {best} epochs."]
+
 # %% ../nbs/10_report.ipynb #236f1107
 TRAINING_GOAL = dict(dataset="cicids2017", seconds=300, f1=0.998)   # issue 13: the seed-sized MoE on this CPU
 
@@ -411,7 +425,7 @@ def _training_bench(b: dict) -> list:
 BENCH_RESULTS = {"data_bench_cpu.json": _data_bench, "inference_bench_cpu.json": _inference_bench,
                  "inference_bench_cuda.json": _inference_bench, "soak_serve_cpu.json": _soak,
                  "training_*.json": _training_bench,
-                 "pretraining_*.json": _pretraining_study}   # names or glob patterns in benchmarks/results/
+                 "pretraining_*.json": _pretraining_study, "epochs_*.json": _epochs_study}   # names or glob patterns in benchmarks/results/
 
 def bench_markdown(root) -> str:
     "Markdown of the benchmark results committed in `root/benchmarks/results/` (those of `BENCH_RESULTS`)."

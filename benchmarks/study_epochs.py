@@ -1,0 +1,71 @@
+"""How many stage-2 epochs does the seed-sized MoE need (issue 13: the UNSW-NB15 gap)? Chosen on the VALIDATION split
+only (the test split is not scored here).
+
+The library's default (seed-sized) MoE with the numeric embeddings of a parameter file (UNSW-NB15: piecewise-linear,
+48 bins) is trained on the random protocol with each epoch budget (the cosine schedule spans the budget; early stopping
+on validation F1 with the library's patience); validation F1 at the validation-chosen threshold, the best epoch, the
+per-epoch validation F1 and the training time are written to `benchmarks/results/epochs_<dataset>.json`. Resumable:
+finished (epochs, seed) pairs in that file are kept.
+
+    python benchmarks/study_epochs.py --dataset unsw-nb15 --epochs 6 12 20 --seeds 0 1
+"""
+import argparse, json, os, platform, time
+from pathlib import Path
+
+import torch
+import yaml
+
+from moe_ids.data import load_splits
+from moe_ids.experts import EXPERTS
+from moe_ids.metrics import summarise_seeds
+from moe_ids.training import TRAIN_DEFAULTS, train_moe
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def summarise(runs: list) -> dict:
+    "Per epoch budget: `metrics.summarise_seeds` of validation F1, best epoch and training time over the seeds."
+    by = {}
+    for r in runs: by.setdefault(str(r["epochs"]), []).append(r)
+    return {ep: summarise_seeds([{k: r[k] for k in ("val_f1", "best_epoch", "train_seconds")} for r in rs])
+            for ep, rs in sorted(by.items(), key=lambda kv: int(kv[0]))}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--dataset", default="unsw-nb15")
+    ap.add_argument("--params", default="params/unsw-nb15-models.yaml", help="model_options are read from this file")
+    ap.add_argument("--epochs", type=int, nargs="+", default=[6, 12, 20])
+    ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
+    ap.add_argument("--threads", type=int, default=None)
+    a = ap.parse_args()
+    if a.threads: torch.set_num_threads(a.threads)
+    opts = yaml.safe_load((ROOT / a.params).read_text())["parameters"].get("model_options") or {}
+    out = ROOT / "benchmarks" / "results" / f"epochs_{a.dataset}.json"
+    res = json.loads(out.read_text()) if out.exists() else {"runs": []}
+    done = {(r["epochs"], r["seed"]) for r in res["runs"]}
+    for seed in a.seeds:
+        train, val, _, source = load_splits(a.dataset, seed=seed)
+        for epochs in a.epochs:
+            if (epochs, seed) in done: continue
+            t = time.perf_counter()
+            ck = train_moe(train, val, dataset=a.dataset, epochs=epochs, seed=seed, progress=False, log=None,
+                           pretrain_epochs=0, model_options=opts)
+            res["runs"].append(dict(epochs=epochs, seed=seed, val_f1=ck.metrics["f1"],
+                                    best_epoch=ck.metrics["best_epoch"], epochs_run=ck.metrics["epochs_run"],
+                                    val_f1_per_epoch=[h["val_f1"] for h in ck.history if h.get("stage") == 2],
+                                    train_seconds=time.perf_counter() - t))
+            res["summary"] = summarise(res["runs"])
+            res["setup"] = dict(dataset=a.dataset, source=str(Path(source).name) if source else None,
+                                protocol="random", model="the library's default (seed-sized) MoE", model_options=opts,
+                                params=a.params, pretrain_epochs=0, train_defaults=TRAIN_DEFAULTS,
+                                tabular_defaults=EXPERTS["tabular"].defaults,
+                                machine=f"{platform.machine()}, {os.cpu_count()} cores, torch threads "
+                                        f"{torch.get_num_threads()}, load average {os.getloadavg()[0]:.2f}")
+            out.write_text(json.dumps(res, indent=1))
+            print(epochs, seed, round(ck.metrics["f1"], 4), "best epoch", ck.metrics["best_epoch"],
+                  round(time.perf_counter() - t), "s", flush=True)
+
+
+if __name__ == "__main__":
+    main()
