@@ -425,7 +425,8 @@ def _training_bench(b: dict) -> list:
 BENCH_RESULTS = {"data_bench_cpu.json": _data_bench, "inference_bench_cpu.json": _inference_bench,
                  "inference_bench_cuda.json": _inference_bench, "soak_serve_cpu.json": _soak,
                  "training_*.json": _training_bench,
-                 "pretraining_*.json": _pretraining_study, "epochs_*.json": _epochs_study}   # names or glob patterns in benchmarks/results/
+                 "pretraining_*.json": _pretraining_study,
+                 "epochs_*.json": _epochs_study}   # names or glob patterns in benchmarks/results/
 
 def bench_markdown(root) -> str:
     "Markdown of the benchmark results committed in `root/benchmarks/results/` (those of `BENCH_RESULTS`)."
