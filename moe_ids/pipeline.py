@@ -149,7 +149,8 @@ def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=
         metrics["training"] = training_summary(out/"model", p.get("parameters", {}).get("data_root"), root)
     metrics["_run"] = {"name": name, "machine": _machine(), "notebook_seconds": timings,
                        "total_seconds": round(sum(v or 0 for v in timings.values()), 1),
-                       "synthetic": bool(p.get("synthetic")), "parameters": shared}
+                       "synthetic": bool(p.get("synthetic")), "parameters": shared,
+                       "per_notebook": p["per_notebook"]}
     metrics = relative_paths(metrics, root)
     (out/"metrics.json").write_text(json.dumps(metrics, indent=1, default=str))
     return metrics
