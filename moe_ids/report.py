@@ -193,7 +193,7 @@ def _is_protocol(s) -> bool:
     return isinstance(s, dict) and "setup" in s and any(isinstance(v, dict) and "f1_mean" in v for v in s.values())
 
 def _epochs_text(per_notebook: dict) -> str:
-    "The stage-2 and stage-1 epochs of each notebook of a run that sets them, e.g. `04_baselines 15 epochs, no stage 1`."
+    "The stage-2 and stage-1 epochs of each notebook of a run that sets them (`04_baselines 15 epochs, no stage 1`)."
     stage1 = lambda v: f"{v['pretrain_epochs']} stage-1 epochs" if v.get("pretrain_epochs") else "no stage 1"
     return "; ".join(f"{nb} {v['epochs']} epochs, {stage1(v)}" for nb, v in per_notebook.items() if "epochs" in v)
 
@@ -447,7 +447,8 @@ def bench_markdown(root) -> str:
 # %% ../nbs/10_report.ipynb #1b0187fa
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/cicids2017-models",
-                 "runs/cicids2017-zero-day", "runs/unsw-nb15-models", "runs/cicids2017-transfer", "runs/packets",
+                 "runs/cicids2017-zero-day", "runs/unsw-nb15-models", "runs/unsw-nb15-epochs",
+                 "runs/cicids2017-transfer", "runs/packets",
                  "runs/unsw-nb15-linear", "runs/unsw-nb15-periodic", "runs/unsw-nb15-embeddings"]   # committed runs
 
 # %% ../nbs/10_report.ipynb #88520850
