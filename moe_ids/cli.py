@@ -907,7 +907,7 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--dataset", required=True, choices=sorted(DATASETS), help="dataset of the flows")
     t.add_argument("--out", required=True, help="checkpoint folder to write")
     t.add_argument("--epochs", type=_at_least(1), default=10, help="stage-2 epochs (early stopping on validation)")
-    t.add_argument("--pretrain-epochs", type=_at_least(0), default=1, help="stage-1 pretraining epochs (0 skips)")
+    t.add_argument("--pretrain-epochs", type=_at_least(0), default=0, help="stage-1 pretraining epochs (0 skips)")
     t.add_argument("--device", default="auto", help="auto (CUDA, then MPS, then CPU), cpu, cuda, mps")
     t.add_argument("--seed", type=int, default=0, help="random seed of the split and the training")
     t.add_argument("--protocol", default="random", help="split protocol: random, day, leave_out=<family>")

@@ -249,12 +249,12 @@ def _pretrain(model: MoEClassifier, tr_np: dict, va_np: dict, epochs: int, o: di
 
 # %% ../nbs/03_training.ipynb #01f277db
 def train_moe(train_df: pd.DataFrame, val_df: pd.DataFrame, dataset: str | None = None, epochs: int = 10,
-              pretrain_epochs: int = 1, device: str = "auto", seed: int = 0, spec: FeatureSpec | None = None,
+              pretrain_epochs: int = 0, device: str = "auto", seed: int = 0, spec: FeatureSpec | None = None,
               model_options: dict | None = None, progress: bool = True, log=print, num_threads: int | None = None,
               ablate: str | None = None, pretrain_df: pd.DataFrame | None = None, **options) -> Checkpoint:
     """Both stages: fit the `Preprocessor` on `train_df`, pretrain the tabular expert by masked-feature modelling
-    (`pretrain_epochs`, 0 to skip) on the flows of `pretrain_df` (unlabelled flows, labels unused; default
-    `train_df`), then train the whole MoE end to end (AdamW, class-weighted cross-entropy, feature
+    (`pretrain_epochs`; 0, the default, skips it) on the flows of `pretrain_df` (unlabelled flows, labels unused;
+    default `train_df`), then train the whole MoE end to end (AdamW, class-weighted cross-entropy, feature
     dropout, early stopping on validation F1) and pick the decision threshold on `val_df`. `options` override
     `TRAIN_DEFAULTS`; `model_options` go to `MoEClassifier.from_spec` (e.g. `experts=[...]`, `d_block`). `ablate` (an
     expert name) trains a model without that expert (the others get all the weight, in training and in the checkpoint's
