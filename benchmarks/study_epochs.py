@@ -9,18 +9,17 @@ finished (epochs, seed) pairs in that file are kept.
 
     python benchmarks/study_epochs.py --dataset unsw-nb15 --epochs 6 12 20 --seeds 0 1
 """
-import argparse, json, os, platform, time
+import argparse, time
 from pathlib import Path
 
 import torch
 import yaml
+from study_common import ROOT, Study
 
 from moe_ids.data import load_splits
 from moe_ids.experts import EXPERTS
 from moe_ids.metrics import summarise_seeds
 from moe_ids.training import TRAIN_DEFAULTS, train_moe
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def summarise(runs: list) -> dict:
@@ -41,28 +40,22 @@ def main() -> None:
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
     opts = yaml.safe_load((ROOT / a.params).read_text())["parameters"].get("model_options") or {}
-    out = ROOT / "benchmarks" / "results" / f"epochs_{a.dataset}.json"
-    res = json.loads(out.read_text()) if out.exists() else {"runs": []}
-    done = {(r["epochs"], r["seed"]) for r in res["runs"]}
+    study = Study(f"epochs_{a.dataset}", key=("epochs", "seed"))
     for seed in a.seeds:
         train, val, _, source = load_splits(a.dataset, seed=seed)
         for epochs in a.epochs:
-            if (epochs, seed) in done: continue
+            if study.done(epochs, seed): continue
             t = time.perf_counter()
             ck = train_moe(train, val, dataset=a.dataset, epochs=epochs, seed=seed, progress=False, log=None,
                            pretrain_epochs=0, model_options=opts)
-            res["runs"].append(dict(epochs=epochs, seed=seed, val_f1=ck.metrics["f1"],
-                                    best_epoch=ck.metrics["best_epoch"], epochs_run=ck.metrics["epochs_run"],
-                                    val_f1_per_epoch=[h["val_f1"] for h in ck.history if h.get("stage") == 2],
-                                    train_seconds=time.perf_counter() - t))
-            res["summary"] = summarise(res["runs"])
-            res["setup"] = dict(dataset=a.dataset, source=str(Path(source).name) if source else None,
-                                protocol="random", model="the library's default (seed-sized) MoE", model_options=opts,
-                                params=a.params, pretrain_epochs=0, train_defaults=TRAIN_DEFAULTS,
-                                tabular_defaults=EXPERTS["tabular"].defaults,
-                                machine=f"{platform.machine()}, {os.cpu_count()} cores, torch threads "
-                                        f"{torch.get_num_threads()}, load average {os.getloadavg()[0]:.2f}")
-            out.write_text(json.dumps(res, indent=1))
+            study.add(dict(epochs=epochs, seed=seed, val_f1=ck.metrics["f1"], best_epoch=ck.metrics["best_epoch"],
+                           epochs_run=ck.metrics["epochs_run"],
+                           val_f1_per_epoch=[h["val_f1"] for h in ck.history if h.get("stage") == 2],
+                           train_seconds=time.perf_counter() - t), summarise,
+                      dict(dataset=a.dataset, source=str(Path(source).name) if source else None, protocol="random",
+                           model="the library's default (seed-sized) MoE", model_options=opts, params=a.params,
+                           pretrain_epochs=0, train_defaults=TRAIN_DEFAULTS,
+                           tabular_defaults=EXPERTS["tabular"].defaults))
             print(epochs, seed, round(ck.metrics["f1"], 4), "best epoch", ck.metrics["best_epoch"],
                   round(time.perf_counter() - t), "s", flush=True)
 

@@ -12,18 +12,17 @@ validation-chosen threshold are written with the training time to
 
     python benchmarks/study_pretraining.py --dataset cicids2017 --fractions 0.01 0.1 --seeds 0 1 2
 """
-import argparse, json, math, os, platform, time
+import argparse, math, time
 from pathlib import Path
 
 import torch
+from study_common import Study
 
 from moe_ids.data import load_splits
 from moe_ids.evaluation import subsample
 from moe_ids.experts import EXPERTS
 from moe_ids.metrics import binary_metrics, summarise_seeds
 from moe_ids.training import TRAIN_DEFAULTS, train_moe
-
-ROOT = Path(__file__).resolve().parents[1]
 ARMS = ("none", "labelled", "all_flows", "none_long")   # stage 1: none / labelled flows / every training flow / none,
 # with the stage-2 epochs raised to the optimiser steps of `all_flows` (a control)
 
@@ -63,37 +62,30 @@ def main() -> None:
     ap.add_argument("--tag", default="", help="suffix of the results file")
     a = ap.parse_args()
     if a.threads: torch.set_num_threads(a.threads)
-    out = ROOT / "benchmarks" / "results" / f"pretraining_{a.dataset}{a.tag}.json"
-    res = json.loads(out.read_text()) if out.exists() else {"runs": []}
-    done = {(r["fraction"], r["arm"], r["seed"]) for r in res["runs"]}
+    study = Study(f"pretraining_{a.dataset}{a.tag}", key=("fraction", "arm", "seed"))
     for seed in a.seeds:
         train, val, test, source = load_splits(a.dataset, seed=seed)
         for frac in a.fractions:
             tr = subsample(train, round(frac * len(train)), seed=seed, min_per_family=2)
             va = subsample(val, round(frac * len(val)), seed=seed, min_per_family=2)
             for arm in a.arms:
-                if (frac, arm, seed) in done: continue
+                if study.done(frac, arm, seed): continue
                 t = time.perf_counter()
                 ep = long_epochs(a.epochs, a.pretrain_epochs, len(tr), len(train)) if arm == "none_long" else a.epochs
                 ck = train_moe(tr, va, dataset=a.dataset, epochs=ep, seed=seed, progress=False, log=None,
                                pretrain_epochs=0 if arm.startswith("none") else a.pretrain_epochs,
                                pretrain_df=train.drop(columns=["label"]) if arm == "all_flows" else None)
                 test_f1 = binary_metrics(test["label"], ck.predict_proba(test), ck.threshold)["f1"]
-                res["runs"].append(dict(fraction=frac, arm=arm, seed=seed, val_f1=ck.metrics["f1"], test_f1=test_f1,
-                                        n_train=len(tr), n_val=len(va), n_pretrain=ck.metrics["n_pretrain"],
-                                        best_epoch=ck.metrics["best_epoch"], epochs_run=ck.metrics["epochs_run"],
-                                        epochs=ep,
-                                        train_seconds=time.perf_counter() - t, n_test=len(test)))
-                res["summary"] = summarise(res["runs"])
-                res["setup"] = dict(dataset=a.dataset, source=str(Path(source).name) if source else None,
-                                    protocol="random", model="the library's default (seed-sized) MoE",
-                                    epochs=a.epochs, pretrain_epochs=a.pretrain_epochs,
-                                    labelled_draw="per attack family in proportion, at least 2 flows each "
-                                                  "(evaluation.subsample), train and validation alike",
-                                    train_defaults=TRAIN_DEFAULTS, tabular_defaults=EXPERTS["tabular"].defaults,
-                                    machine=f"{platform.machine()}, {os.cpu_count()} cores, torch threads "
-                                            f"{torch.get_num_threads()}, load average {os.getloadavg()[0]:.2f}")
-                out.write_text(json.dumps(res, indent=1))
+                study.add(dict(fraction=frac, arm=arm, seed=seed, val_f1=ck.metrics["f1"], test_f1=test_f1,
+                               n_train=len(tr), n_val=len(va), n_pretrain=ck.metrics["n_pretrain"],
+                               best_epoch=ck.metrics["best_epoch"], epochs_run=ck.metrics["epochs_run"], epochs=ep,
+                               train_seconds=time.perf_counter() - t, n_test=len(test)), summarise,
+                          dict(dataset=a.dataset, source=str(Path(source).name) if source else None,
+                               protocol="random", model="the library's default (seed-sized) MoE",
+                               epochs=a.epochs, pretrain_epochs=a.pretrain_epochs,
+                               labelled_draw="per attack family in proportion, at least 2 flows each "
+                                             "(evaluation.subsample), train and validation alike",
+                               train_defaults=TRAIN_DEFAULTS, tabular_defaults=EXPERTS["tabular"].defaults))
                 print(frac, arm, seed, round(ck.metrics["f1"], 4), round(test_f1, 4),
                       round(time.perf_counter() - t), "s", flush=True)
 

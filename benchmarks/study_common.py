@@ -1,0 +1,38 @@
+"""The plumbing shared by the resumable study scripts of `benchmarks/` (`study_*.py`): a results file
+`benchmarks/results/<name>.json` holding one dict per finished fit (`runs`), their `summary` and the `setup`, rewritten
+after every fit so that a killed study resumes where it stopped; and the machine line recorded with the results."""
+import json, os, platform
+from pathlib import Path
+
+import torch
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def machine() -> str:
+    "The machine line of a study's setup: architecture, cores, torch threads and the load average at the time."
+    return (f"{platform.machine()}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}, "
+            f"load average {os.getloadavg()[0]:.2f}")
+
+
+class Study:
+    """A resumable study's results file, `benchmarks/results/<name>.json`. `key` names the fields of a run that identify
+    it (e.g. `("epochs", "seed")`): `done(...)` says whether such a run is already in the file."""
+
+    def __init__(self, name: str, key: tuple, root: Path = ROOT):
+        self.path, self.key = Path(root) / "benchmarks" / "results" / f"{name}.json", tuple(key)
+        self.res = json.loads(self.path.read_text()) if self.path.exists() else {"runs": []}
+
+    def done(self, *values) -> bool:
+        "Whether a run with these key values (in the order of `key`) is in the file."
+        return tuple(values) in {tuple(r.get(k) for k in self.key) for r in self.res["runs"]}
+
+    def add(self, run: dict, summarise, setup: dict, **extra) -> None:
+        """Append `run`, recompute `summary` with `summarise(runs)`, record `setup` (plus the machine line) and any
+        `extra` top-level entries, and rewrite the file."""
+        self.res["runs"].append(run)
+        self.res["summary"] = summarise(self.res["runs"])
+        self.res.update(extra)
+        self.res["setup"] = {**setup, "machine": machine()}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.path.write_text(json.dumps(self.res, indent=1))
