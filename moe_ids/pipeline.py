@@ -105,6 +105,15 @@ def _machine() -> str:
     except ImportError: gpu = "torch unavailable"
     return f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, Python {platform.python_version()}"
 
+def _earlier_passes(out: Path) -> list:
+    """The time, machine and parameters of the earlier passes of the run in `out` whose fits a new pass can re-use
+    from the notebooks' caches (`<out>/<dataset>/cache/`); [] when nothing is cached there."""
+    prev = out/"metrics.json"
+    if not prev.exists() or not any(out.glob("*/cache/*.json")): return []
+    try: r = json.loads(prev.read_text()).get("_run", {})
+    except (OSError, ValueError): return []
+    return r.get("earlier_passes", []) + [{k: r[k] for k in ("total_seconds", "machine", "per_notebook") if k in r}]
+
 def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=None, fig_root="figures",
                  progress: bool = True, start_at: str | None = None) -> dict:
     """Execute the notebooks named in `params` (a dict or a YAML path) in order with papermill into `out` (default
@@ -112,7 +121,8 @@ def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=
     `device`. Relative folders are taken in the working folder `root` (a checkout unless `nbs_dir` is given), and the
     results hold paths relative to it. Stops at the first failing notebook; `start_at` resumes a run (the notebooks
     before it must already be executed in `out`). Returns the merged metrics, also written to `<out>/metrics.json` with
-    the time each notebook took (from papermill's records)."""
+    the time each notebook took (from papermill's records) and, when the notebooks' caches in `out` hold fits this pass
+    may re-use, the records of the earlier passes (`earlier_passes`)."""
     import papermill as pm
     from tqdm.auto import tqdm
     p = params if isinstance(params, dict) else load_params(params)
@@ -132,6 +142,7 @@ def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=
         done, todo = todo[:todo.index(start_at)], todo[todo.index(start_at):]
         missing = [nb for nb in done if not (out/f"{nb}.ipynb").exists()]
         if missing: raise PipelineError(f"cannot resume at {start_at}: {missing} not executed in {out} yet")
+    earlier = _earlier_passes(out)
     bar = tqdm(todo, desc=f"pipeline {name}", disable=not progress)
     for nb in bar:
         bar.set_postfix_str(nb)
@@ -150,7 +161,7 @@ def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=
     metrics["_run"] = {"name": name, "machine": _machine(), "notebook_seconds": timings,
                        "total_seconds": round(sum(v or 0 for v in timings.values()), 1),
                        "synthetic": bool(p.get("synthetic")), "parameters": shared,
-                       "per_notebook": p["per_notebook"]}
+                       "per_notebook": p["per_notebook"], "earlier_passes": earlier}
     metrics = relative_paths(metrics, root)
     (out/"metrics.json").write_text(json.dumps(metrics, indent=1, default=str))
     return metrics
