@@ -199,11 +199,11 @@ def _epochs_text(per_notebook: dict) -> str:
 
 def _run_header(r: dict) -> list:
     seconds = ", ".join(f"{k} {v} s" for k, v in r.get("notebook_seconds", {}).items())
-    out = [f"Machine: {r.get('machine', 'unknown')}. Pipeline wall time {r.get('total_seconds', '?')} s ({seconds})."]
     earlier = r.get("earlier_passes") or []
-    if earlier:
-        out[0] = out[0][:-1] + (f" for this pass, which re-used cached fits of {len(earlier)} earlier pass(es) of "
-                                f"{sum(e.get('total_seconds') or 0 for e in earlier):.1f} s.")
+    passes = (f" for this pass, which re-used cached fits of {len(earlier)} earlier pass(es) of "
+              f"{sum(e.get('total_seconds') or 0 for e in earlier):.1f} s" if earlier else "")
+    out = [f"Machine: {r.get('machine', 'unknown')}. Pipeline wall time {r.get('total_seconds', '?')} s ({seconds})"
+           f"{passes}."]
     opts = r.get("parameters", {}).get("model_options")
     if opts: out[0] += f" Neural model options: `{json.dumps(opts)}`."
     epochs = _epochs_text(r.get("per_notebook") or {})
