@@ -193,9 +193,12 @@ def _is_protocol(s) -> bool:
     return isinstance(s, dict) and "setup" in s and any(isinstance(v, dict) and "f1_mean" in v for v in s.values())
 
 def _epochs_text(per_notebook: dict) -> str:
-    "The stage-2 and stage-1 epochs of each notebook of a run that sets them (`04_baselines 15 epochs, no stage 1`)."
+    """The stage-2 and stage-1 epochs of each notebook of a run that sets them (`04_baselines 15 epochs, no stage 1`),
+    with the training options it overrides (`train_overrides`)."""
     stage1 = lambda v: f"{v['pretrain_epochs']} stage-1 epochs" if v.get("pretrain_epochs") else "no stage 1"
-    return "; ".join(f"{nb} {v['epochs']} epochs, {stage1(v)}" for nb, v in per_notebook.items() if "epochs" in v)
+    over = lambda v: "".join(f", {k} {x}" for k, x in (v.get("train_overrides") or {}).items())
+    return "; ".join(f"{nb} {v['epochs']} epochs, {stage1(v)}{over(v)}"
+                     for nb, v in per_notebook.items() if "epochs" in v)
 
 def _run_header(r: dict) -> list:
     seconds = ", ".join(f"{k} {v} s" for k, v in r.get("notebook_seconds", {}).items())
@@ -398,17 +401,19 @@ def _pretraining_study(b: dict) -> list:
 
 # %% ../nbs/10_report.ipynb #7657f4f2
 def _epochs_study(b: dict) -> list:
-    """The epoch-budget study (`benchmarks/study_epochs.py`): per stage-2 epoch budget the validation F1 over seeds,
-    the mean best epoch and the training time, and the budget with the highest mean validation F1."""
+    """The epoch-budget study (`benchmarks/study_epochs.py`): per stage-2 epoch budget (and early-stopping patience)
+    the validation F1 over seeds, the mean best epoch and the training time, and the budget with the highest mean
+    validation F1. Summary keys are `"<n> epochs, patience <p>"` (or a bare `"<n>"`, the layout before patience)."""
     s, summ = b["setup"], b["summary"]
-    rows = {f"{ep} epochs": {"val F1": _pm(v, "val_f1"), "best epoch (mean)": f"{v['best_epoch_mean']:.1f}",
-                             "seeds": v["n_seeds"], "train s": f"{v['train_seconds_mean']:.0f}"}
-            for ep, v in summ.items()}
-    best = max(summ, key=lambda ep: summ[ep]["val_f1_mean"])
+    label = lambda k: k if "epochs" in k else f"{k} epochs"
+    rows = {label(k): {"val F1": _pm(v, "val_f1"), "best epoch (mean)": f"{v['best_epoch_mean']:.1f}",
+                       "seeds": v["n_seeds"], "train s": f"{v['train_seconds_mean']:.0f}"}
+            for k, v in summ.items()}
+    best = max(summ, key=lambda k: summ[k]["val_f1_mean"])
     return [f"{s['dataset']}, {s['model']}, model options `{json.dumps(s['model_options'])}`, {s['protocol']} "
             f"protocol, validation split only ({s['machine']}):",
             markdown_table(pd.DataFrame(rows).T.rename_axis("stage-2 budget")),
-            f"Highest mean validation F1: {best} epochs."]
+            f"Highest mean validation F1: {label(best)}."]
 
 # %% ../nbs/10_report.ipynb #236f1107
 TRAINING_GOAL = dict(dataset="cicids2017", seconds=300, f1=0.998)   # issue 13: the seed-sized MoE on this CPU
