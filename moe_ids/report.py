@@ -457,7 +457,7 @@ def bench_markdown(root) -> str:
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
 REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/cicids2017-models",
                  "runs/cicids2017-zero-day", "runs/unsw-nb15-models", "runs/unsw-nb15-epochs",
-                 "runs/unsw-nb15-zero-day", "runs/cicids2017-transfer", "runs/packets",
+                 "runs/unsw-nb15-long", "runs/unsw-nb15-zero-day", "runs/cicids2017-transfer", "runs/packets",
                  "runs/unsw-nb15-linear", "runs/unsw-nb15-periodic", "runs/unsw-nb15-embeddings"]   # committed runs
 
 # %% ../nbs/10_report.ipynb #88520850
