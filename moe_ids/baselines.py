@@ -10,9 +10,11 @@ import pandas as pd
 from xgboost import XGBClassifier
 from .data import FeatureSpec, _cat_column, _numeric_column
 from .training import train_moe
+from .experts import EXPERTS
+from .moe import DEFAULT_EXPERTS
 
 # %% auto #0
-__all__ = ['XGB_DEFAULTS', 'TORCH_MODELS', 'MODEL_NAMES', 'XGBoostBaseline', 'MoEBaseline', 'model_factories']
+__all__ = ['XGB_DEFAULTS', 'TORCH_MODELS', 'MODEL_NAMES', 'XGBoostBaseline', 'MoEBaseline', 'model_cache_key', 'model_factories']
 
 # %% ../nbs/04a_baselines_models.ipynb #9d56f3d3
 XGB_DEFAULTS = dict(n_estimators=2000, learning_rate=0.1, max_depth=8, min_child_weight=1.0, subsample=0.9,
@@ -76,6 +78,8 @@ TORCH_MODELS = {
                                         "frequency_init_scale": 0.1}),
     "moe_piecewise": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48}),
     "moe_piecewise_tree": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48, "bin_labels": True}),
+    "moe_tabm": dict(model_options={"experts": {"tabular": {"kind": "tabm"}, "temporal": {}}}),
+    "tabm_expert": dict(ablate="temporal", model_options={"experts": {"tabular": {"kind": "tabm"}, "temporal": {}}}),
 }
 
 # %% ../nbs/04a_baselines_models.ipynb #81e57453
@@ -125,9 +129,21 @@ def _make_model(name: str, spec: FeatureSpec, seed: int = 0, xgb_params: dict | 
     model_options = {**(train_options.pop("model_options", None) or {}), **own.pop("model_options", {})}
     return MoEBaseline(spec, seed=seed, model_options=model_options, **own, **train_options)
 
+def model_cache_key(name: str) -> dict:
+    """What the cached results of model `name` depend on beyond a run's own key: the defaults of the expert kinds it
+    builds other than the reference design's (empty for every other model, so that their cache keys stay the same)."""
+    experts = (TORCH_MODELS.get(name, {}).get("model_options") or {}).get("experts", ())
+    kinds = {(e or {}).get("kind", n) for n, e in experts.items()} if isinstance(experts, dict) else set(experts)
+    extra = sorted(kinds - set(DEFAULT_EXPERTS))
+    return {"expert_defaults": {k: EXPERTS[k].defaults for k in extra}} if extra else {}
+
 def model_factories(names, xgb_params: dict | None = None, **train_options) -> dict:
-    "Name -> `factory(spec, seed)` for `evaluation.run_protocol`, one per name of `names` (see `MODEL_NAMES`)."
+    """Name -> `factory(spec, seed)` for `evaluation.run_protocol`, one per name of `names` (see `MODEL_NAMES`); each
+    factory's `cache_key` attribute is `model_cache_key(name)`."""
     unknown = [n for n in names if n not in MODEL_NAMES]
     if unknown: raise ValueError(f"unknown model(s) {unknown}; known: {MODEL_NAMES}")
-    return {n: (lambda spec, seed, _n=n: _make_model(_n, spec, seed, xgb_params=xgb_params, **train_options))
-            for n in names}
+    out = {}
+    for n in names:
+        out[n] = lambda spec, seed, _n=n: _make_model(_n, spec, seed, xgb_params=xgb_params, **train_options)
+        out[n].cache_key = model_cache_key(n)
+    return out

@@ -60,10 +60,12 @@ def evaluate_models(models: dict, train: pd.DataFrame, val: pd.DataFrame, test: 
                     seed: int = 0, n_bins: int = 15, log=print, cache=None, cache_key: dict | None = None) -> list:
     """For each `name -> factory(spec, seed)` in `models`: fit on `train` (+`val` for early stopping), choose the
     threshold on `val`, score `test` once. Returns one metrics dict per model (with `per_family` detection rates and
-    timings). With `cache` (a folder), each model's row is stored under `cache_key` + model + seed (`cached_result`)."""
+    timings). With `cache` (a folder), each model's row is stored under `cache_key` + model + seed (`cached_result`),
+    and the factory's own `cache_key` attribute (a dict: what only that model depends on) if it has one."""
     rows = []
     for name, make in models.items():
-        key = dict(cache_key or {}, model=name, seed=seed, n_train=len(train), n_val=len(val), n_test=len(test))
+        key = dict(cache_key or {}, model=name, seed=seed, n_train=len(train), n_val=len(val), n_test=len(test),
+                   **getattr(make, "cache_key", {}))
         m = cached_result(cache, key, lambda: _fit_and_score(make, name, spec, seed, train, val, test, n_bins))
         rows.append(m)
         if log: log(f"  {name:16s} seed {seed}: test F1 {m['f1']:.4f}  FPR {m['fpr']:.4f}  ROC-AUC {m['roc_auc']:.4f}  "
@@ -130,7 +132,8 @@ def leave_one_attack_out(df: pd.DataFrame, dataset: str, models: dict, families=
             held = test["attack"].eq(fam).to_numpy()
             for name, make in models.items():
                 key = dict(cache_key or {}, dataset=dataset, protocol="leave_one_attack_out", family=fam, model=name,
-                           seed=seed, keep_shortcuts=keep_shortcuts, n_train=len(train), n_test=len(test))
+                           seed=seed, keep_shortcuts=keep_shortcuts, n_train=len(train), n_test=len(test),
+                           **getattr(make, "cache_key", {}))
                 r = cached_result(cache, key, lambda: _left_out_row(make, name, spec, seed, train, val, test, held))
                 rows.append(dict(family=fam, model=name, seed=seed, **r))
                 if log: log(f"  left out {fam!r:30s} {name:14s} seed {seed}: detected {r['detection_rate']:.3f} "
