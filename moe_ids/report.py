@@ -455,7 +455,7 @@ def bench_markdown(root) -> str:
 
 # %% ../nbs/10_report.ipynb #1b0187fa
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
-REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/cicids2017-models",
+REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/cicids2017-models", "runs/cicids2017-tabm",
                  "runs/cicids2017-zero-day", "runs/unsw-nb15-models", "runs/unsw-nb15-epochs",
                  "runs/unsw-nb15-long", "runs/unsw-nb15-zero-day", "runs/cicids2017-transfer", "runs/packets",
                  "runs/unsw-nb15-linear", "runs/unsw-nb15-periodic", "runs/unsw-nb15-embeddings"]   # committed runs
