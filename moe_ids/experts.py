@@ -21,6 +21,17 @@ def n_params(module: nn.Module, trainable_only: bool = False) -> int:
     "Number of parameters of `module` (only those with `requires_grad` if `trainable_only`)."
     return sum(p.numel() for p in module.parameters() if p.requires_grad or not trainable_only)
 
+# %% ../nbs/01_experts.ipynb #171d2d64
+def _check_x_mask(x: Tensor, mask: Tensor | None, n_features: int) -> Tensor:
+    """`mask` (all ones when it is None) once `x` is checked to be `[n, n_features]` and `mask` to have its shape: a
+    clear error otherwise."""
+    if x.ndim != 2 or x.shape[1] != n_features:
+        raise ValueError(f"x must have shape [n, {n_features}], got {tuple(x.shape)}")
+    if mask is None: return torch.ones_like(x)
+    if mask.shape != x.shape:
+        raise ValueError(f"mask must have the shape of x {tuple(x.shape)}, got {tuple(mask.shape)}")
+    return mask
+
 # %% ../nbs/01_experts.ipynb #945089c3
 def _bin_edges(n_features: int, bins) -> list:
     "`bins` (one list of increasing edges per feature) as tensors; a clear error when they are absent or do not fit."
@@ -170,11 +181,7 @@ class TabMExpert(nn.Module):
 
     def forward(self, x: Tensor, mask: Tensor | None = None, x_cat: Tensor | None = None) -> Tensor:
         "`x`, `mask`: `[n, n_features]` (missing positions hold 0 in `x`, 0 in the mask) -> `[n, d_out]`."
-        if x.ndim != 2 or x.shape[1] != self.n_features:
-            raise ValueError(f"x must have shape [n, {self.n_features}], got {tuple(x.shape)}")
-        if mask is None: mask = torch.ones_like(x)
-        if mask.shape != x.shape:
-            raise ValueError(f"mask must have the shape of x {tuple(x.shape)}, got {tuple(mask.shape)}")
+        mask = _check_x_mask(x, mask, self.n_features)
         flags = (mask > 0.5).long()
         if self.cat_cardinalities:
             if x_cat is None or x_cat.ndim != 2 or x_cat.shape[1] != len(self.cat_cardinalities):
@@ -243,11 +250,7 @@ class TemporalExpert(nn.Module):
 
     def forward(self, x: Tensor, mask: Tensor | None = None) -> Tensor:
         "`x`, `mask`: `[n, n_features]` (missing positions hold 0 in `x`, 0 in the mask) -> `[n, d_out]`."
-        if x.ndim != 2 or x.shape[1] != self.n_features:
-            raise ValueError(f"x must have shape [n, {self.n_features}], got {tuple(x.shape)}")
-        if mask is None: mask = torch.ones_like(x)
-        if mask.shape != x.shape:
-            raise ValueError(f"mask must have the shape of x {tuple(x.shape)}, got {tuple(mask.shape)}")
+        mask = _check_x_mask(x, mask, self.n_features)
         h = torch.stack([x * mask, mask.to(x.dtype)], dim=1)   # [n, 2, L]
         return self.out(self.pool(self.convs(h)))
 
