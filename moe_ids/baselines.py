@@ -67,6 +67,7 @@ class XGBoostBaseline:
         return getattr(self.model, "best_iteration", None) if self.model is not None else None
 
 # %% ../nbs/04a_baselines_models.ipynb #d4f010f1
+_TABM = {"experts": {"tabular": {"kind": "tabm"}, "temporal": {}}}   # TabM in the FT-Transformer's place
 TORCH_MODELS = {
     "ft_transformer": dict(ablate="temporal", all_features=True),
     "tabular_expert": dict(ablate="temporal"),
@@ -78,8 +79,8 @@ TORCH_MODELS = {
                                         "frequency_init_scale": 0.1}),
     "moe_piecewise": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48}),
     "moe_piecewise_tree": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48, "bin_labels": True}),
-    "moe_tabm": dict(model_options={"experts": {"tabular": {"kind": "tabm"}, "temporal": {}}}),
-    "tabm_expert": dict(ablate="temporal", model_options={"experts": {"tabular": {"kind": "tabm"}, "temporal": {}}}),
+    "moe_tabm": dict(model_options=_TABM),
+    "tabm_expert": dict(ablate="temporal", model_options=_TABM),
 }
 
 # %% ../nbs/04a_baselines_models.ipynb #81e57453

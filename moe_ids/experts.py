@@ -32,6 +32,13 @@ def _check_x_mask(x: Tensor, mask: Tensor | None, n_features: int) -> Tensor:
         raise ValueError(f"mask must have the shape of x {tuple(x.shape)}, got {tuple(mask.shape)}")
     return mask
 
+# %% ../nbs/01_experts.ipynb #e4f2aa95
+def _check_x_cat(x_cat: Tensor | None, n_cat: int) -> Tensor:
+    "`x_cat` as integer codes once checked to be `[n, n_cat]`: a clear error otherwise (also when it is None)."
+    if x_cat is None or x_cat.ndim != 2 or x_cat.shape[1] != n_cat:
+        raise ValueError(f"x_cat must have shape [n, {n_cat}], got {None if x_cat is None else tuple(x_cat.shape)}")
+    return x_cat.long()
+
 # %% ../nbs/01_experts.ipynb #945089c3
 def _bin_edges(n_features: int, bins) -> list:
     "`bins` (one list of increasing edges per feature) as tensors; a clear error when they are absent or do not fit."
@@ -109,10 +116,7 @@ class TabularExpert(nn.Module):
             e = torch.where(mask[..., None] > 0.5, e, self.mask_embedding.to(e.dtype).expand_as(e))
         parts = [self.cls_embedding.expand(x.shape[0], 1, -1), e]   # shape[0]: a symbolic batch in exports
         if self.cat_embeddings is not None:
-            if x_cat is None or x_cat.ndim != 2 or x_cat.shape[1] != len(self.cat_cardinalities):
-                raise ValueError(f"x_cat must have shape [n, {len(self.cat_cardinalities)}], "
-                                 f"got {None if x_cat is None else tuple(x_cat.shape)}")
-            parts.append(self.cat_embeddings(x_cat.long()))
+            parts.append(self.cat_embeddings(_check_x_cat(x_cat, len(self.cat_cardinalities))))
         return torch.cat(parts, dim=1)
 
     def _blocks(self, x: Tensor, cls_only_last: bool) -> Tensor:
@@ -184,10 +188,7 @@ class TabMExpert(nn.Module):
         mask = _check_x_mask(x, mask, self.n_features)
         flags = (mask > 0.5).long()
         if self.cat_cardinalities:
-            if x_cat is None or x_cat.ndim != 2 or x_cat.shape[1] != len(self.cat_cardinalities):
-                raise ValueError(f"x_cat must have shape [n, {len(self.cat_cardinalities)}], "
-                                 f"got {None if x_cat is None else tuple(x_cat.shape)}")
-            flags = torch.cat([x_cat.long(), flags], dim=1)
+            flags = torch.cat([_check_x_cat(x_cat, len(self.cat_cardinalities)), flags], dim=1)
         return self.tabm(x * mask, flags).mean(1)
 
 # %% ../nbs/01_experts.ipynb #8072c559
