@@ -16,7 +16,7 @@ from .metrics import jsonable, leave_one_out_table
 __all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'CROSS_GOALS', 'PACKET_GOALS',
            'TRAINING_GOAL', 'BENCH_RESULTS', 'README_START', 'README_END', 'REPORTED_RUNS', 'merge_nested',
            'write_metrics', 'relative_path', 'relative_paths', 'summary_table', 'markdown_table', 'results_markdown',
-           'missing_strategy_markdown', 'bench_markdown', 'update_readme']
+           'missing_strategy_markdown', 'machine_pairs_markdown', 'bench_markdown', 'update_readme']
 
 # %% ../nbs/10_report.ipynb #8b014e4e
 def merge_nested(a: dict, b: dict) -> dict:
@@ -322,6 +322,45 @@ def missing_strategy_markdown(runs: dict, share: float = 0.5) -> str:
         markdown_table((tab * 100).round(2), floatfmt=".2f"),
         f"`mask` has the highest F1 of the {len(tab.columns)} strategies in {best} of {len(rows)} runs."])
 
+# %% ../nbs/10_report.ipynb #fbc667e4
+_RUN_PATHS = ("out_dir", "fig_dir", "checkpoint", "device")   # parameters that differ between machines, not recipes
+
+def _same_recipe(a: dict, b: dict) -> bool:
+    "Whether two runs' `_run` records ran the same parameter file: equal parameters (but paths, device) and notebooks."
+    strip = lambda r: {k: v for k, v in r.get("parameters", {}).items() if k not in _RUN_PATHS}
+    return strip(a) == strip(b) and a.get("per_notebook") == b.get("per_notebook")
+
+def _protocols(m: dict) -> list:
+    "The protocols a run's metrics hold, over its datasets."
+    return sorted({p for ds, v in m.items() if not ds.startswith("_") and isinstance(v, dict)
+                   for p, s in v.items() if _is_protocol(s)})
+
+def machine_pairs_markdown(runs: dict) -> str:
+    """The wall time per notebook of each run `<name>-<suffix>` of `runs` (folder -> metrics) beside the run `<name>` of
+    the same parameter file on another machine, with the ratio; '' when `runs` holds no such pair."""
+    folder = {m.get("_run", {}).get("name"): r for r, m in runs.items()}
+    sec = lambda v: "" if v is None else f"{v:.1f}"
+    out = []
+    for r, m in runs.items():
+        run = m.get("_run", {})
+        base = next((b for b in folder if b and run.get("name", "").startswith(b + "-")), None)
+        first = runs[folder[base]].get("_run", {}) if base else {}
+        if not first or first.get("machine") == run.get("machine") or not _same_recipe(first, run): continue
+        a, b = first.get("notebook_seconds", {}), run.get("notebook_seconds", {})
+        rows = {nb: (a.get(nb), b.get(nb)) for nb in [*a, *(nb for nb in b if nb not in a)]}
+        rows["all"] = (first.get("total_seconds"), run.get("total_seconds"))
+        tab = pd.DataFrame({f"`{folder[base]}` (s)": [sec(x) for x, _ in rows.values()],
+                            f"`{r}` (s)": [sec(y) for _, y in rows.values()],
+                            "ratio": [f"{x / y:.1f}x" if x and y else "" for x, y in rows.values()]},
+                           index=pd.Index(list(rows), name="notebook"))
+        out += [f"**`{r}` beside `{folder[base]}`** (parameter file `{base}`): `{folder[base]}` on "
+                f"{first.get('machine')}; `{r}` on {run.get('machine')}.", "", markdown_table(tab)]
+        pa, pb = _protocols(runs[folder[base]]), _protocols(m)
+        if pa != pb: out += ["", f"Each run ran the notebooks of its own commit: protocols {', '.join(pa)} in "
+                                 f"`{folder[base]}`, {', '.join(pb)} in `{r}`."]
+        out += [""]
+    return "\n".join(out).strip()
+
 # %% ../nbs/10_report.ipynb #e163db7f
 def _data_bench(b: dict) -> list:
     "The data-layer benchmark (`benchmarks/bench_data.py`) in one sentence."
@@ -455,10 +494,11 @@ def bench_markdown(root) -> str:
 
 # %% ../nbs/10_report.ipynb #1b0187fa
 README_START, README_END = "<!-- results:start -->", "<!-- results:end -->"
-REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/cicids2017-models", "runs/cicids2017-tabm",
-                 "runs/cicids2017-zero-day", "runs/unsw-nb15-models", "runs/unsw-nb15-epochs",
-                 "runs/unsw-nb15-long", "runs/unsw-nb15-zero-day", "runs/cicids2017-transfer", "runs/packets",
-                 "runs/unsw-nb15-linear", "runs/unsw-nb15-periodic", "runs/unsw-nb15-embeddings"]   # committed runs
+REPORTED_RUNS = ["runs/cicids2017-sample", "runs/unsw-nb15-sample", "runs/unsw-nb15-sample-h200",
+                 "runs/cicids2017-models", "runs/cicids2017-tabm", "runs/cicids2017-zero-day", "runs/unsw-nb15-models",
+                 "runs/unsw-nb15-epochs", "runs/unsw-nb15-long", "runs/unsw-nb15-zero-day", "runs/cicids2017-transfer",
+                 "runs/packets", "runs/unsw-nb15-linear", "runs/unsw-nb15-periodic", "runs/unsw-nb15-embeddings"]
+# the committed runs, in the README's order
 
 # %% ../nbs/10_report.ipynb #88520850
 def update_readme(root, runs=None, readme: str = "README.md") -> str:
@@ -480,6 +520,10 @@ def update_readme(root, runs=None, readme: str = "README.md") -> str:
             run["per_notebook"] = (yaml.safe_load(params.read_text()) or {}).get("per_notebook", {})
     parts = ["Generated by `moe-ids report` from the committed runs' `metrics.json`; do not edit by hand.",
              "### Missing features: why `mask` is the default", missing_strategy_markdown(found)]
+    pairs = machine_pairs_markdown(found)
+    if pairs: parts += ["### The same pipeline on two machines", "A run named after a GPU card was made by "
+                        "`scripts/gpu_session.sh`, which starts the two sample pipelines side by side on that machine: "
+                        "its times are upper bounds of a run alone.", pairs]
     for r in runs or REPORTED_RUNS:
         parts.append(results_markdown(found[r], r) if r in found else f"### `{r}`\n\nNot run yet.")
         figs = sorted((root/"figures"/Path(r).name).glob("**/*.png"))
