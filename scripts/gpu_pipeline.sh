@@ -26,6 +26,7 @@ for n in "${names[@]}"; do
 p['description'] = p.get('description', '') + ' Run on a GPU machine as ' + sys.argv[3] + ' (scripts/gpu_pipeline.sh).'
 yaml.safe_dump(p, open(sys.argv[2], 'w'), sort_keys=False)" "params/$n.yaml" "$params" "$n-$SUFFIX"
   fi
-  "$PYTHON" -c "import sys; from moe_ids.cli import main; sys.exit(main())" pipeline --params "$params" --device "${DEVICE:-cuda}"
+  "$PYTHON" -c "import sys; from moe_ids.cli import main; sys.exit(main())" \
+    pipeline --params "$params" --device "${DEVICE:-cuda}"
 done
 rm -rf "$tmp"

@@ -3,7 +3,8 @@
 #   1. the two sample pipelines (params/cicids2017-sample.yaml, params/unsw-nb15-sample.yaml) at the same time (their
 #      times are those of two runs sharing the GPU and the CPU cores, so upper bounds of a run alone), as
 #      runs/<name>-<card>/ beside their CPU runs (scripts/gpu_pipeline.sh with SUFFIX=<card>);
-#   2. if time is left, the CUDA inference benchmark (benchmarks/results/inference_bench_cuda.json, scripts/gpu_bench.sh).
+#   2. if time is left, the CUDA inference benchmark (benchmarks/results/inference_bench_cuda.json, as
+#      scripts/gpu_bench.sh runs it);
 #   3. if time is still left, params/unsw-nb15-zero-day.yaml as unsw-nb15-zero-day-<card> (cut off at the deadline,
 #      it still returns its per-fit cache, from which a later pass resumes).
 # Each step that finishes is packed into $OUT at once (when OUT is set), so a lease that ends early still returns it.
@@ -16,9 +17,9 @@ OUT=${OUT:-$(mktemp -d)}
 deadline=$((SECONDS + ${SECONDS_LEFT:-560}))
 left() { echo $((deadline - SECONDS)); }
 nvidia-smi --query-gpu=name,memory.total,driver_version --format=csv
-"$PYTHON" -c "import torch, pandas, sklearn, numpy, xgboost; print('torch', torch.__version__, 'cuda', torch.version.cuda,
-  torch.cuda.get_device_name(0), '| pandas', pandas.__version__, '| sklearn', sklearn.__version__, '| numpy',
-  numpy.__version__, '| xgboost', xgboost.__version__)" || exit 1
+"$PYTHON" -c "import importlib; print(*(f'{m} {importlib.import_module(m).__version__}' for m in
+  ('torch', 'pandas', 'sklearn', 'numpy', 'xgboost')), 'on', __import__('torch').cuda.get_device_name(0))" \
+  || exit 1
 card=$("$PYTHON" -c "import re, torch; print(re.sub('[^a-z0-9]+', '-', torch.cuda.get_device_name(0).lower()
   .replace('nvidia', '')).strip('-'))")
 echo "card slug: $card; uptime: $(uptime)"
@@ -32,7 +33,8 @@ steps=${STEPS:-pipelines bench zero-day}   # a shorter lease: STEPS=pipelines
 [[ $steps == *pipelines* ]] && { one cicids2017-sample & one unsw-nb15-sample & wait; }
 if [[ $steps == *bench* ]] && [ "$(left)" -gt 150 ]; then
   echo "== inference benchmark: $(left) s left"
-  timeout "$(( $(left) - 10 ))" "$PYTHON" benchmarks/bench_inference.py --device cuda --batch-sizes 1,32,256,4096,65536 \
+  timeout "$(( $(left) - 10 ))" "$PYTHON" benchmarks/bench_inference.py --device cuda \
+    --batch-sizes 1,32,256,4096,65536 \
     --cache benchmarks/.cache/cicids2017-reference-sized-cuda --time-budget 60 \
     -o benchmarks/results/inference_bench_cuda.json
   echo "== inference benchmark: exit $?, $(left) s left"
