@@ -454,6 +454,25 @@ def _epochs_study(b: dict) -> list:
             markdown_table(pd.DataFrame(rows).T.rename_axis("stage-2 budget")),
             f"Highest mean validation F1: {label(best)}."]
 
+# %% ../nbs/10_report.ipynb #5c2a3fa4
+def _tabm_study(b: dict) -> list:
+    """The TabM size study (`benchmarks/study_tabm.py`): per candidate size of the TabM expert the validation F1 over
+    seeds, the mean best epoch and the training time, the committed run's MoE for reference, and the best candidate."""
+    s, summ, ref = b["setup"], b["summary"], b["setup"].get("reference") or {}
+    opts = {r["candidate"]: r["options"] for r in b["runs"]}
+    rows = {k: {"options": f"`{json.dumps(opts.get(k, {}))}`", "val F1": _pm(v, "val_f1"),
+                "best epoch (mean)": f"{v['best_epoch_mean']:.1f}", "seeds": v["n_seeds"],
+                "train s": f"{v['train_seconds_mean']:.0f}"} for k, v in summ.items()}
+    best = max(summ, key=lambda k: summ[k]["val_f1_mean"])
+    refs = ", ".join(f"`{m}` {ref[m]:.4f}" for m in ("moe", "moe_tabm") if ref.get(m) is not None)
+    return [f"{s['dataset']} ({s['rows']:,} flows), {s['model']}, {s['epochs']} epochs, {s['protocol']} protocol, "
+            f"validation split only ({s['machine']}); candidates change the registry's TabM options "
+            f"`{json.dumps({k: s['tabm_defaults'][k] for k in ('k', 'd_block', 'n_blocks', 'num_embeddings')})}`:",
+            markdown_table(pd.DataFrame(rows).T.rename_axis("candidate")),
+            f"Highest mean validation F1: {best}"
+            + (f"; for reference, validation F1 in `{ref['run']}` (seeds {ref.get('seeds')}): {refs}." if refs
+               else ".")]
+
 # %% ../nbs/10_report.ipynb #236f1107
 TRAINING_GOAL = dict(dataset="cicids2017", seconds=300, f1=0.998)   # issue 13: the seed-sized MoE on this CPU
 
@@ -482,7 +501,8 @@ BENCH_RESULTS = {"data_bench_cpu.json": _data_bench, "inference_bench_cpu.json":
                  "inference_bench_cuda.json": _inference_bench, "soak_serve_cpu.json": _soak,
                  "training_*.json": _training_bench,
                  "pretraining_*.json": _pretraining_study,
-                 "epochs_*.json": _epochs_study}   # names or glob patterns in benchmarks/results/
+                 "epochs_*.json": _epochs_study,
+                 "tabm_*.json": _tabm_study}   # names or glob patterns in benchmarks/results/
 
 def bench_markdown(root) -> str:
     "Markdown of the benchmark results committed in `root/benchmarks/results/` (those of `BENCH_RESULTS`)."
