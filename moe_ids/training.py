@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from .data import FeatureSpec, Preprocessor, dataset_info, feature_spec, make_demo_flows, split_flows
 from .metrics import best_threshold, binary_metrics
 from .experts import MFMHead, TabularExpert, n_params
-from .moe import MoEClassifier
+from .moe import MoEClassifier, _expert_entries
 from .checkpoint import Checkpoint, autocast, batches, resolve_device, to_tensors
 
 # %% ../nbs/03_training.ipynb #7753f855
@@ -189,13 +189,19 @@ def piecewise_bins(x: np.ndarray, present: np.ndarray, n_bins: int = 48, y: np.n
     return out
 
 def with_piecewise_bins(model_options: dict | None, arrays: dict, group: str = "tabular") -> dict:
-    """`model_options` with `bins` filled in from the training `arrays` of feature group `group` where
-    `num_embeddings="piecewise"` is asked for (as a flat option or under the `tabular` part) without bins."""
+    """`model_options` with `bins` filled in from the training `arrays` where `num_embeddings="piecewise"` is asked for
+    without bins: as a flat option or under the `tabular` part (feature group `group`), or in an entry of `experts`
+    (`{name: {kind, **options}}`: that expert's feature group)."""
     o = {k: (dict(v) if isinstance(v, dict) else v) for k, v in (model_options or {}).items()}
-    for part in (o, o.get("tabular")):
+    parts = [(o, group), (o.get("tabular"), group)]
+    if isinstance(o.get("experts"), dict):
+        o["experts"] = {n: (dict(e) if isinstance(e, dict) else e) for n, e in o["experts"].items()}
+        groups = {n: e["group"] for n, e in _expert_entries(o["experts"]).items()}
+        parts += [(e, groups[n]) for n, e in o["experts"].items() if isinstance(e, dict)]
+    for part, g in parts:
         if isinstance(part, dict) and part.get("num_embeddings") == "piecewise" and part.get("bins") is None:
             y = arrays["y"] if part.get("bin_labels", False) else None
-            part["bins"] = piecewise_bins(arrays[f"x_{group}"], arrays[f"mask_{group}"], part.get("n_bins", 48), y)
+            part["bins"] = piecewise_bins(arrays[f"x_{g}"], arrays[f"mask_{g}"], part.get("n_bins", 48), y)
     return o
 
 # %% ../nbs/03_training.ipynb #08911ea3
