@@ -6,6 +6,8 @@ from pathlib import Path
 
 import torch
 
+from moe_ids.metrics import summarise_seeds
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -36,3 +38,11 @@ class Study:
         self.res["setup"] = {**setup, "machine": machine()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.res, indent=1))
+
+
+def summarise_by(runs: list, label) -> dict:
+    """Per `label(run)` (in the order the runs come): `metrics.summarise_seeds` of validation F1, best epoch and
+    training time over its runs (seeds)."""
+    by = {}
+    for r in runs: by.setdefault(label(r), []).append({f: r[f] for f in ("val_f1", "best_epoch", "train_seconds")})
+    return {k: summarise_seeds(v) for k, v in by.items()}

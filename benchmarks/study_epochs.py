@@ -17,22 +17,17 @@ from pathlib import Path
 
 import torch
 import yaml
-from study_common import ROOT, Study
+from study_common import ROOT, Study, summarise_by
 
 from moe_ids.data import load_splits
 from moe_ids.experts import EXPERTS
-from moe_ids.metrics import summarise_seeds
 from moe_ids.training import TRAIN_DEFAULTS, train_moe
 
 
 def summarise(runs: list) -> dict:
-    """Per epoch budget and patience (`"<epochs> epochs, patience <p>"`): `metrics.summarise_seeds` of validation F1,
-    best epoch and training time over the seeds."""
-    by = {}
-    for r in sorted(runs, key=lambda r: (r["epochs"], r["patience"])):
-        by.setdefault(f"{r['epochs']} epochs, patience {r['patience']}", []).append(r)
-    return {k: summarise_seeds([{f: r[f] for f in ("val_f1", "best_epoch", "train_seconds")} for r in rs])
-            for k, rs in by.items()}
+    """Per epoch budget and patience (`"<epochs> epochs, patience <p>"`): `study_common.summarise_by` over the seeds."""
+    return summarise_by(sorted(runs, key=lambda r: (r["epochs"], r["patience"])),
+                        lambda r: f"{r['epochs']} epochs, patience {r['patience']}")
 
 
 def main() -> None:
@@ -56,7 +51,8 @@ def main() -> None:
             t = time.perf_counter()
             ck = train_moe(train, val, dataset=a.dataset, epochs=epochs, seed=seed, progress=False, log=None,
                            pretrain_epochs=0, model_options=opts, patience=a.patience)
-            study.add(dict(epochs=epochs, patience=a.patience, seed=seed, val_f1=ck.metrics["f1"], best_epoch=ck.metrics["best_epoch"],
+            study.add(dict(epochs=epochs, patience=a.patience, seed=seed, val_f1=ck.metrics["f1"],
+                           best_epoch=ck.metrics["best_epoch"],
                            epochs_run=ck.metrics["epochs_run"],
                            val_f1_per_epoch=[h["val_f1"] for h in ck.history if h.get("stage") == 2],
                            train_seconds=time.perf_counter() - t), summarise,

@@ -14,11 +14,10 @@ pairs in that file are kept.
 import argparse, json, time
 
 import torch
-from study_common import ROOT, Study
+from study_common import ROOT, Study, summarise_by
 
 from moe_ids.data import find_data_root, load_dataset, split_flows
 from moe_ids.experts import EXPERTS
-from moe_ids.metrics import summarise_seeds
 from moe_ids.training import TRAIN_DEFAULTS, train_moe
 
 CANDIDATES = {"k16_d256": {},                                                   # the registry's sizes
@@ -37,11 +36,8 @@ def model_options(candidate: dict) -> dict:
 
 
 def summarise(runs: list) -> dict:
-    "Per candidate: `metrics.summarise_seeds` of validation F1, best epoch and training time over its seeds."
-    by = {}
-    for r in runs:
-        by.setdefault(r["candidate"], []).append({f: r[f] for f in ("val_f1", "best_epoch", "train_seconds")})
-    return {k: summarise_seeds(v) for k, v in by.items()}
+    "Per candidate: `study_common.summarise_by` over its seeds."
+    return summarise_by(runs, lambda r: r["candidate"])
 
 
 def reference(run: str, dataset: str) -> dict:

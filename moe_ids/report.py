@@ -439,15 +439,18 @@ def _pretraining_study(b: dict) -> list:
             markdown_table(pd.DataFrame(rows).T.rename_axis("labelled share, arm"))]
 
 # %% ../nbs/10_report.ipynb #7657f4f2
+def _seed_cells(v: dict) -> dict:
+    "The table cells of a study's summary over seeds (`metrics.summarise_seeds` of val_f1, best_epoch, train_seconds)."
+    return {"val F1": _pm(v, "val_f1"), "best epoch (mean)": f"{v['best_epoch_mean']:.1f}", "seeds": v["n_seeds"],
+            "train s": f"{v['train_seconds_mean']:.0f}"}
+
 def _epochs_study(b: dict) -> list:
     """The epoch-budget study (`benchmarks/study_epochs.py`): per stage-2 epoch budget (and early-stopping patience)
     the validation F1 over seeds, the mean best epoch and the training time, and the budget with the highest mean
     validation F1. Summary keys are `"<n> epochs, patience <p>"` (or a bare `"<n>"`, the layout before patience)."""
     s, summ = b["setup"], b["summary"]
     label = lambda k: k if "epochs" in k else f"{k} epochs"
-    rows = {label(k): {"val F1": _pm(v, "val_f1"), "best epoch (mean)": f"{v['best_epoch_mean']:.1f}",
-                       "seeds": v["n_seeds"], "train s": f"{v['train_seconds_mean']:.0f}"}
-            for k, v in summ.items()}
+    rows = {label(k): _seed_cells(v) for k, v in summ.items()}
     best = max(summ, key=lambda k: summ[k]["val_f1_mean"])
     return [f"{s['dataset']}, {s['model']}, model options `{json.dumps(s['model_options'])}`, {s['protocol']} "
             f"protocol, validation split only ({s['machine']}):",
@@ -460,9 +463,7 @@ def _tabm_study(b: dict) -> list:
     seeds, the mean best epoch and the training time, the committed run's MoE for reference, and the best candidate."""
     s, summ, ref = b["setup"], b["summary"], b["setup"].get("reference") or {}
     opts = {r["candidate"]: r["options"] for r in b["runs"]}
-    rows = {k: {"options": f"`{json.dumps(opts.get(k, {}))}`", "val F1": _pm(v, "val_f1"),
-                "best epoch (mean)": f"{v['best_epoch_mean']:.1f}", "seeds": v["n_seeds"],
-                "train s": f"{v['train_seconds_mean']:.0f}"} for k, v in summ.items()}
+    rows = {k: {"options": f"`{json.dumps(opts.get(k, {}))}`", **_seed_cells(v)} for k, v in summ.items()}
     best = max(summ, key=lambda k: summ[k]["val_f1_mean"])
     refs = ", ".join(f"`{m}` {ref[m]:.4f}" for m in ("moe", "moe_tabm") if ref.get(m) is not None)
     return [f"{s['dataset']} ({s['rows']:,} flows), {s['model']}, {s['epochs']} epochs, {s['protocol']} protocol, "

@@ -3,8 +3,8 @@
 #   1. the two sample pipelines (params/cicids2017-sample.yaml, params/unsw-nb15-sample.yaml) at the same time (their
 #      times are those of two runs sharing the GPU and the CPU cores, so upper bounds of a run alone), as
 #      runs/<name>-<card>/ beside their CPU runs (scripts/gpu_pipeline.sh with SUFFIX=<card>);
-#   2. if time is left, the CUDA inference benchmark (benchmarks/results/inference_bench_cuda.json, as
-#      scripts/gpu_bench.sh runs it);
+#   2. if time is left, the CUDA inference benchmark (scripts/gpu_bench.sh:
+#      benchmarks/results/inference_bench_cuda.json);
 #   3. if time is still left, params/unsw-nb15-zero-day.yaml as unsw-nb15-zero-day-<card> (cut off at the deadline,
 #      it still returns its per-fit cache, from which a later pass resumes).
 # Each step that finishes is packed into $OUT at once (when OUT is set), so a lease that ends early still returns it.
@@ -33,10 +33,7 @@ steps=${STEPS:-pipelines bench zero-day}   # a shorter lease: STEPS=pipelines
 [[ $steps == *pipelines* ]] && { one cicids2017-sample & one unsw-nb15-sample & wait; }
 if [[ $steps == *bench* ]] && [ "$(left)" -gt 150 ]; then
   echo "== inference benchmark: $(left) s left"
-  timeout "$(( $(left) - 10 ))" "$PYTHON" benchmarks/bench_inference.py --device cuda \
-    --batch-sizes 1,32,256,4096,65536 \
-    --cache benchmarks/.cache/cicids2017-reference-sized-cuda --time-budget 60 \
-    -o benchmarks/results/inference_bench_cuda.json
+  timeout "$(( $(left) - 10 ))" scripts/gpu_bench.sh --time-budget 60
   echo "== inference benchmark: exit $?, $(left) s left"
   cp benchmarks/results/inference_bench_cuda.json "$OUT/" 2>/dev/null
 fi
