@@ -4,7 +4,8 @@
 
 # %% ../nbs/04_baselines.ipynb #a42b412c
 from __future__ import annotations
-import hashlib, json, time
+import hashlib, json, os, time
+from datetime import datetime, timezone
 from pathlib import Path
 import numpy as np
 import pandas as pd
@@ -14,7 +15,8 @@ from .metrics import jsonable, summarise_seeds
 from .checkpoint import _atomic_write
 
 # %% auto #0
-__all__ = ['subsample', 'cached_result', 'evaluate_models', 'run_protocol', 'leave_one_attack_out', 'dataset_protocols']
+__all__ = ['CACHE_LOG_ENV', 'subsample', 'machine_description', 'cached_result', 'evaluate_models', 'run_protocol',
+           'leave_one_attack_out', 'dataset_protocols']
 
 # %% ../nbs/04_baselines.ipynb #10f1eaf5
 def subsample(df: pd.DataFrame, n_rows: int | None = None, seed: int = 0, min_per_family: int = 20) -> pd.DataFrame:
@@ -29,17 +31,44 @@ def subsample(df: pd.DataFrame, n_rows: int | None = None, seed: int = 0, min_pe
     return out
 
 # %% ../nbs/04_baselines.ipynb #4cf9dc6b
+CACHE_LOG_ENV = "MOE_IDS_CACHE_LOG"   # a file to which `cached_result` appends one JSON line per call
+
+def machine_description() -> str:
+    "The machine a number was measured on: architecture, CPU cores, GPU (or none) and Python version."
+    import os, platform
+    try:
+        import torch
+        gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
+    except ImportError: gpu = "torch unavailable"
+    return f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, Python {platform.python_version()}"
+
+def _log_cache_use(name: str, reused: bool, meta: dict):
+    log = os.environ.get(CACHE_LOG_ENV)
+    if not log: return
+    with open(log, "a") as f: f.write(json.dumps(dict(entry=name, reused=reused, **meta)) + "\n")
+
 def cached_result(cache, key: dict, compute) -> dict:
     """`compute()` (a dict of numbers, strings, lists and dicts), or the result stored under the folder `cache` for the
     same `key` by an earlier call: a long run killed half-way resumes at the first model it had not finished.
-    `cache=None` computes every time. Each result is written atomically, with its key beside it."""
+    `cache=None` computes every time. Each result is written atomically, with its key beside it and `meta`: the
+    seconds `compute` took, the machine and the time it finished. When the environment names a file in
+    `MOE_IDS_CACHE_LOG`, each call appends to it whether it re-used an entry, with that entry's `meta` (what a pipeline
+    pass reports of the fits it did not compute itself)."""
     if cache is None: return compute()
     name = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:20]
     f = Path(cache)/f"{name}.json"
-    if f.exists(): return json.loads(f.read_text())["result"]
-    text = json.dumps(dict(key=key, result=jsonable(compute())), default=str)
+    if f.exists():
+        stored = json.loads(f.read_text())
+        _log_cache_use(name, True, stored.get("meta", {}))
+        return stored["result"]
+    t0 = time.perf_counter()
+    result = jsonable(compute())
+    meta = dict(seconds=round(time.perf_counter() - t0, 1), machine=machine_description(),
+                at=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    text = json.dumps(dict(key=key, result=result, meta=meta), default=str)
     f.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(f, lambda tmp: tmp.write_text(text))   # the checkpoint layer's temporary file + rename
+    _log_cache_use(name, False, meta)
     return json.loads(text)["result"]          # the same value a resumed run reads
 
 def _fit_and_score(make, name, spec, seed, train, val, test, n_bins) -> dict:

@@ -4,7 +4,7 @@
 
 # %% ../nbs/09_pipeline.ipynb #fd8a6fcb
 from __future__ import annotations
-import json
+import contextlib, json, os, tempfile
 from pathlib import Path
 import yaml
 from .report import merge_nested, relative_path, relative_paths
@@ -97,22 +97,27 @@ def _papermill_seconds(nb_path) -> float | None:
     try: return round(float(nbformat.read(str(nb_path), as_version=4).metadata["papermill"]["duration"]), 1)
     except (KeyError, TypeError, ValueError, OSError): return None
 
-def _machine() -> str:
-    import os, platform
-    try:
-        import torch
-        gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    except ImportError: gpu = "torch unavailable"
-    return f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, Python {platform.python_version()}"
+@contextlib.contextmanager
+def _env(name: str, value: str):
+    "Set the environment variable `name` (which the notebooks' kernels inherit) for the body, then restore it."
+    old = os.environ.get(name)
+    os.environ[name] = value
+    try: yield
+    finally:
+        if old is None: os.environ.pop(name, None)
+        else: os.environ[name] = old
 
-def _earlier_passes(out: Path) -> list:
-    """The time, machine and parameters of the earlier passes of the run in `out` whose fits a new pass can re-use
-    from the notebooks' caches (`<out>/<dataset>/cache/`); [] when nothing is cached there."""
-    prev = out/"metrics.json"
-    if not prev.exists() or not any(out.glob("*/cache/*.json")): return []
-    try: r = json.loads(prev.read_text()).get("_run", {})
-    except (OSError, ValueError): return []
-    return r.get("earlier_passes", []) + [{k: r[k] for k in ("total_seconds", "machine", "per_notebook") if k in r}]
+def _cache_use(log: Path) -> dict:
+    """What the notebooks' cached fits (`cached_result`) did in one pass, from the lines they logged to `log`: the fits
+    computed by this pass and the fits re-used from the cache of earlier passes, with the seconds and machines their
+    entries recorded (`unrecorded`: entries written before per-fit times were kept). {} when no fit was cached."""
+    uses = [json.loads(l) for l in log.read_text().splitlines()] if log.exists() else []
+    def part(us):
+        timed = [u for u in us if u.get("seconds") is not None]
+        return dict(fits=len(us), seconds=round(sum(u["seconds"] for u in timed), 1), unrecorded=len(us) - len(timed),
+                    machines=sorted({u["machine"] for u in timed if u.get("machine")}))
+    if not uses: return {}
+    return dict(computed=part([u for u in uses if not u["reused"]]), reused=part([u for u in uses if u["reused"]]))
 
 def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=None, fig_root="figures",
                  progress: bool = True, start_at: str | None = None) -> dict:
@@ -121,8 +126,8 @@ def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=
     `device`. Relative folders are taken in the working folder `root` (a checkout unless `nbs_dir` is given), and the
     results hold paths relative to it. Stops at the first failing notebook; `start_at` resumes a run (the notebooks
     before it must already be executed in `out`). Returns the merged metrics, also written to `<out>/metrics.json` with
-    the time each notebook took (from papermill's records) and, when the notebooks' caches in `out` hold fits this pass
-    may re-use, the records of the earlier passes (`earlier_passes`)."""
+    the time each notebook took (from papermill's records) and, when the notebooks cache their fits, how many this pass
+    computed and how many it re-used from earlier passes, with their recorded times (`cached_fits`, `_cache_use`)."""
     import papermill as pm
     from tqdm.auto import tqdm
     p = params if isinstance(params, dict) else load_params(params)
@@ -142,26 +147,28 @@ def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=
         done, todo = todo[:todo.index(start_at)], todo[todo.index(start_at):]
         missing = [nb for nb in done if not (out/f"{nb}.ipynb").exists()]
         if missing: raise PipelineError(f"cannot resume at {start_at}: {missing} not executed in {out} yet")
-    earlier = _earlier_passes(out)
+    from moe_ids.evaluation import CACHE_LOG_ENV, machine_description
     bar = tqdm(todo, desc=f"pipeline {name}", disable=not progress)
-    for nb in bar:
-        bar.set_postfix_str(nb)
-        src = nbs_dir/f"{nb}.ipynb"
-        if not src.exists(): raise PipelineError(f"notebook {src} not found")
-        nb_params = {**shared, **p["per_notebook"].get(nb, {})}
-        try:
-            pm.execute_notebook(str(src), str(out/f"{nb}.ipynb"), parameters=nb_params, cwd=str(nbs_dir),
-                                progress_bar=False, kernel_name="python3")
-        except pm.PapermillExecutionError as e:
-            raise PipelineError(f"notebook {nb} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
+    with tempfile.TemporaryDirectory() as tmp, _env(CACHE_LOG_ENV, str(Path(tmp)/"cache_use.jsonl")):
+        for nb in bar:
+            bar.set_postfix_str(nb)
+            src = nbs_dir/f"{nb}.ipynb"
+            if not src.exists(): raise PipelineError(f"notebook {src} not found")
+            nb_params = {**shared, **p["per_notebook"].get(nb, {})}
+            try:
+                pm.execute_notebook(str(src), str(out/f"{nb}.ipynb"), parameters=nb_params, cwd=str(nbs_dir),
+                                    progress_bar=False, kernel_name="python3")
+            except pm.PapermillExecutionError as e:
+                raise PipelineError(f"notebook {nb} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
+        cache_use = _cache_use(Path(tmp)/"cache_use.jsonl")
     timings = {nb: _papermill_seconds(out/f"{nb}.ipynb") for nb in p["notebooks"]}
     metrics = collect_metrics(out, root)
     if (out/"model"/"config.json").exists():  # the checkpoint the training notebook wrote
         metrics["training"] = training_summary(out/"model", p.get("parameters", {}).get("data_root"), root)
-    metrics["_run"] = {"name": name, "machine": _machine(), "notebook_seconds": timings,
+    metrics["_run"] = {"name": name, "machine": machine_description(), "notebook_seconds": timings,
                        "total_seconds": round(sum(v or 0 for v in timings.values()), 1),
                        "synthetic": bool(p.get("synthetic")), "parameters": shared,
-                       "per_notebook": p["per_notebook"], "earlier_passes": earlier}
+                       "per_notebook": p["per_notebook"], "cached_fits": cache_use}
     metrics = relative_paths(metrics, root)
     (out/"metrics.json").write_text(json.dumps(metrics, indent=1, default=str))
     return metrics

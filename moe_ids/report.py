@@ -200,13 +200,26 @@ def _epochs_text(per_notebook: dict) -> str:
     return "; ".join(f"{nb} {v['epochs']} epochs, {stage1(v)}{over(v)}"
                      for nb, v in per_notebook.items() if "epochs" in v)
 
+def _passes_text(r: dict) -> str:
+    """What a pass's wall time leaves out: the cached fits it re-used (`cached_fits`, with the seconds and machines their
+    entries recorded), or for a run recorded before those counts, the earlier passes it listed (`earlier_passes`)."""
+    used = (r.get("cached_fits") or {}).get("reused") or {}
+    if used.get("fits"):
+        done = r["cached_fits"].get("computed", {})
+        timed = used["fits"] - used["unrecorded"]
+        where = f" on {'; '.join(used['machines'])}" if used["machines"] else ""
+        recorded = f"{used['seconds']:.1f} s for the {timed} with a record{where}" if timed else "no time recorded"
+        untimed = f"; {used['unrecorded']} written before per-fit times were kept" if used["unrecorded"] and timed else ""
+        return (f" for this pass, which computed {done.get('fits', 0)} fits ({done.get('seconds', 0):.1f} s) and "
+                f"re-used {used['fits']} fits cached by earlier passes ({recorded}{untimed})")
+    earlier = r.get("earlier_passes") or []
+    return (f" for this pass, which re-used cached fits of {len(earlier)} earlier pass(es) of "
+            f"{sum(e.get('total_seconds') or 0 for e in earlier):.1f} s" if earlier else "")
+
 def _run_header(r: dict) -> list:
     seconds = ", ".join(f"{k} {v} s" for k, v in r.get("notebook_seconds", {}).items())
-    earlier = r.get("earlier_passes") or []
-    passes = (f" for this pass, which re-used cached fits of {len(earlier)} earlier pass(es) of "
-              f"{sum(e.get('total_seconds') or 0 for e in earlier):.1f} s" if earlier else "")
     out = [f"Machine: {r.get('machine', 'unknown')}. Pipeline wall time {r.get('total_seconds', '?')} s ({seconds})"
-           f"{passes}."]
+           f"{_passes_text(r)}."]
     opts = r.get("parameters", {}).get("model_options")
     if opts: out[0] += f" Neural model options: `{json.dumps(opts)}`."
     epochs = _epochs_text(r.get("per_notebook") or {})
