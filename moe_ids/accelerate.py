@@ -15,7 +15,7 @@ from torch import nn, Tensor
 import torch.nn.functional as F
 from .metrics import binary_metrics, jsonable
 from .checkpoint import Checkpoint, load_checkpoint
-from .inference import MoEInference
+from .inference import MoEInference, default_chunk_size, halving_on_oom
 
 # %% auto #0
 __all__ = ['ONNX_FORMAT', 'ONNX_FORMAT_VERSION', 'PREPROCESSING', 'MODEL_PATHS', 'model_inputs', 'input_arrays', 'ScoringModule',
@@ -207,8 +207,12 @@ class FastModel:
     def expert_names(self) -> list: return list(self.ck.expert_names)
 
     def __call__(self, arrays: dict) -> dict:
-        "P(attack) `[n]` and gate weights `[n, n_experts]` (float32) for the model inputs in `arrays`."
+        """P(attack) `[n]` and gate weights `[n, n_experts]` (float32) for the model inputs in `arrays`; on running out
+        of device memory, in smaller chunks (`halving_on_oom`)."""
         xs = input_arrays(self.ck, arrays)
+        return halving_on_oom(self, lambda: self._chunks(xs))
+
+    def _chunks(self, xs: list) -> dict:
         n = len(xs[0])
         k = max(1, math.ceil(n / self.chunk_size))
         bounds = np.linspace(0, n, k + 1).round().astype(int)
@@ -221,10 +225,12 @@ class FastModel:
 
 # %% ../nbs/07b_accelerate.ipynb #87e6d9cf
 def fast_model(ck: Checkpoint, path: str = "eager", chunk_size: int | None = None) -> FastModel:
-    "The model of `ck` on model path `path` (a key of `MODEL_PATHS`), run in chunks of at most `chunk_size` rows."
+    """The model of `ck` on model path `path` (a key of `MODEL_PATHS`), run in chunks of at most `chunk_size` rows
+    (default: the path's own on the CPU, `default_chunk_size` of the model's device elsewhere)."""
     if path not in MODEL_PATHS: raise ValueError(f"unknown model path {path!r}; known: {list(MODEL_PATHS)}")
     mp = MODEL_PATHS[path]
-    chunk_size = int(chunk_size or mp.chunk_size)
+    dev = next(ck.model.parameters()).device
+    chunk_size = int(chunk_size or (mp.chunk_size if dev.type == "cpu" else default_chunk_size(dev)))
     if chunk_size < 1: raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
     t = time.perf_counter()
     run = mp.build(ck, chunk_size)

@@ -16,7 +16,7 @@ from .data import dataset_info, find_data_root, load_flows
 from .checkpoint import Checkpoint, load_checkpoint, to_tensors
 from .metrics import jsonable
 from .report import relative_path
-from .inference import MoEInference
+from .inference import MoEInference, default_chunk_size
 from .accelerate import MODEL_PATHS, compare_paths, fast_model, resolve_model_path, time_call
 
 # %% auto #0
@@ -273,19 +273,21 @@ def _checkpoint_dir(checkpoint, stack: contextlib.ExitStack) -> Path:
     ck = checkpoint.checkpoint if isinstance(checkpoint, MoEInference) else checkpoint
     return ck.save(Path(stack.enter_context(tempfile.TemporaryDirectory())) / "ckpt")
 
-def bench(checkpoint, data=None, batch_sizes=(1, 32, 256, 4096), min_time: float = 1.0, chunk_size: int = 256,
-          chunk_scan=(64, 128, 256, 512, 1024), rows: int | None = None, xgboost: bool = True,
+def bench(checkpoint, data=None, batch_sizes=(1, 32, 256, 4096), min_time: float = 1.0,
+          chunk_size: int | None = None, chunk_scan=(64, 128, 256, 512, 1024), rows: int | None = None, xgboost=True,
           threads: int | None = None, device: str = "cpu", missing_strategy: str = "mask", paths=tuple(MODEL_PATHS),
           accuracy: pd.DataFrame | None = None, stream_lines: int = 8192, rest_clients=(1, 8, 64),
           rest_seconds: float = 5.0) -> dict:
     """The whole benchmark as a JSON-able dict (see the notebook's introduction): roofline, eager model per batch size
     and chunk size, every model path (`bench_paths`), the stream and the REST server on the `eager` and `auto` paths,
-    XGBoost, and `bench_goals`. `stream_lines=0` / `rest_clients=()` skip those parts."""
+    XGBoost, and `bench_goals`. `stream_lines=0` / `rest_clients=()` skip those parts. `chunk_size`: rows per forward
+    of the eager model (default: `default_chunk_size` of the model's device)."""
     if threads: torch.set_num_threads(threads)
     ck = checkpoint if isinstance(checkpoint, Checkpoint) else (
         checkpoint.checkpoint if isinstance(checkpoint, MoEInference) else load_checkpoint(checkpoint, device=device))
     model = ck.model.eval()
     dev = next(model.parameters()).device
+    chunk_size = chunk_size or default_chunk_size(dev)
     df = data if isinstance(data, pd.DataFrame) else bench_rows(ck.spec.dataset, data, rows or max(batch_sizes))
     arrays = ck.arrays(df, missing_strategy=missing_strategy)
     t = to_tensors(arrays, dev)

@@ -992,7 +992,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--data", default=None, help="flows to time (else the real data found, else synthetic demo flows)")
     b.add_argument("--batch-sizes", type=_int_list, default="1,32,256,4096", help="comma-separated batch sizes")
     b.add_argument("--min-time", type=float, default=1.0, help="seconds of repetitions per measurement")
-    b.add_argument("--chunk-size", type=_at_least(1), default=256, help="flows per model forward")
+    b.add_argument("--chunk-size", type=_at_least(1), default=None,
+                   help="flows per model forward (default: by device, see moe_ids.inference.CHUNK_SIZES)")
     b.add_argument("--missing-strategy", **strategy)
     b.add_argument("--threads", type=int, default=None, help="torch intra-op threads (else torch's default)")
     b.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto")

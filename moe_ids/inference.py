@@ -11,8 +11,10 @@ from functools import lru_cache
 from itertools import chain, repeat
 from operator import itemgetter, methodcaller
 from typing import NamedTuple
+import warnings
 import numpy as np
 import pandas as pd
+import torch
 from fastcore.basics import patch
 from .data import (
     _MISSING_TOKENS, DATASETS, META_COLUMNS, MISSING_STRATEGIES, FeatureSpec, apply_missing_strategy, dataset_info,
@@ -21,8 +23,8 @@ from . import __version__
 from .checkpoint import Checkpoint, load_checkpoint, load_pretrained
 
 # %% auto #0
-__all__ = ['LABEL_COLUMNS', 'normalize_name', 'alias_table', 'alias_frame', 'resolve_columns', 'parse_numeric',
-           'parse_categorical', 'MoEInference']
+__all__ = ['LABEL_COLUMNS', 'CHUNK_SIZES', 'normalize_name', 'alias_table', 'alias_frame', 'resolve_columns', 'parse_numeric',
+           'parse_categorical', 'default_chunk_size', 'halving_on_oom', 'MoEInference']
 
 # %% ../nbs/07_inference.ipynb #0679f505
 def normalize_name(name) -> str:
@@ -120,20 +122,40 @@ def parse_categorical(s: pd.Series, dataset: str, feature: str) -> tuple[np.ndar
         out, bad = st.astype(object).to_numpy(), np.zeros(len(s), bool)
     return np.where(missing, "", out).astype(object), bad
 
+# %% ../nbs/07_inference.ipynb #3cdfda4e
+CHUNK_SIZES = {"cpu": 256, "cuda": 65_536}   # rows per forward pass by device type: the benchmarks' best measured
+
+def default_chunk_size(device) -> int:
+    "Rows per forward pass for a model on `device` (a `torch.device` or its name): `CHUNK_SIZES`, else the CPU's."
+    return CHUNK_SIZES.get(torch.device(device).type, CHUNK_SIZES["cpu"])
+
+# %% ../nbs/07_inference.ipynb #edda55a4
+def halving_on_oom(owner, call: Callable):
+    """`call()`; when the device runs out of memory, halve `owner.chunk_size` (kept for later calls, with a warning)
+    and call again, down to one row. A GPU with less memory than the one the default was measured on still scores."""
+    while True:
+        try: return call()
+        except torch.OutOfMemoryError:
+            if owner.chunk_size <= 1: raise
+            owner.chunk_size = max(1, owner.chunk_size // 2)
+            warnings.warn(f"out of device memory: scoring in chunks of {owner.chunk_size} rows from now on")
+            if torch.cuda.is_available(): torch.cuda.empty_cache()
+
 # %% ../nbs/07_inference.ipynb #a08e89a8
 class MoEInference:
     "Score flows (dict, list of dicts, DataFrame) with a trained MoE checkpoint; see `predict`."
-    def __init__(self, dataset_or_checkpoint, checkpoint_path=None, device: str = "cpu", chunk_size: int = 256,
+    def __init__(self, dataset_or_checkpoint, checkpoint_path=None, device: str = "cpu", chunk_size: int | None = None,
                  runner: Callable | None = None):
         """`MoEInference(checkpoint)`, `MoEInference(checkpoint_path)` or the reference design's
         `MoEInference(dataset, checkpoint_path)`. `runner` (model input arrays -> `{proba, gate_weights}`) replaces the
         checkpoint's eager PyTorch forward, e.g. a `moe_ids.accelerate.fast_model` (ONNX Runtime, torch.compile,
-        ...)."""
+        ...). `chunk_size`: rows per forward pass (default: `default_chunk_size` of the model's device)."""
         ck, dataset = dataset_or_checkpoint, None
         if checkpoint_path is not None: dataset, ck = dataset_or_checkpoint, checkpoint_path
         if not isinstance(ck, Checkpoint): ck = load_checkpoint(ck, device=device)
         if dataset is not None and dataset != ck.spec.dataset:
             raise ValueError(f"the checkpoint was trained on {ck.spec.dataset!r}, not {dataset!r}")
+        if chunk_size is None: chunk_size = default_chunk_size(next(ck.model.parameters()).device)
         if chunk_size < 1: raise ValueError(f"chunk_size must be >= 1, got {chunk_size}")
         self.checkpoint, self.chunk_size, self.runner = ck, int(chunk_size), runner
         self.checkpoint.model.eval()
@@ -405,7 +427,9 @@ def predict(self: MoEInference, features, handle_missing: bool = True, missing_s
     if not unusable.all():
         keep = slice(None) if not unusable.any() else ~unusable
         arrays = self._model_arrays(c["numeric"][keep], c["x_cat"][keep])
-        if self.runner is None: r = self.checkpoint.predict_arrays(arrays, missing_strategy, batch_size=self.chunk_size)
+        if self.runner is None:
+            r = halving_on_oom(self, lambda: self.checkpoint.predict_arrays(arrays, missing_strategy,
+                                                                              batch_size=self.chunk_size))
         else: r = self.runner(apply_missing_strategy(arrays, missing_strategy, self.checkpoint.preprocessor))
         p[keep], w[keep] = r["proba"], r["gate_weights"]
     attack = p >= self.threshold
