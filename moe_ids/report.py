@@ -350,15 +350,19 @@ def _protocols(m: dict) -> list:
 
 def machine_pairs_markdown(runs: dict) -> str:
     """The wall time per notebook of each run `<name>-<suffix>` of `runs` (folder -> metrics) beside the run `<name>` of
-    the same parameter file on another machine, with the ratio; '' when `runs` holds no such pair."""
+    the same parameter file on another machine, with the ratio; '' when `runs` holds no such pair. Of several runs
+    whose names prefix `<name>-<suffix>`, the longest one run by the same recipe on another machine."""
     folder = {m.get("_run", {}).get("name"): r for r, m in runs.items()}
     sec = lambda v: "" if v is None else f"{v:.1f}"
     out = []
     for r, m in runs.items():
         run = m.get("_run", {})
-        base = next((b for b in folder if b and run.get("name", "").startswith(b + "-")), None)
-        first = runs[folder[base]].get("_run", {}) if base else {}
-        if not first or first.get("machine") == run.get("machine") or not _same_recipe(first, run): continue
+        other = lambda b: runs[folder[b]].get("_run", {})
+        pair = lambda b: (b and run.get("name", "").startswith(b + "-") and _same_recipe(other(b), run)
+                          and other(b).get("machine") != run.get("machine"))
+        base = max(filter(pair, folder), key=len, default=None)
+        if base is None: continue
+        first = other(base)
         a, b = first.get("notebook_seconds", {}), run.get("notebook_seconds", {})
         rows = {nb: (a.get(nb), b.get(nb)) for nb in [*a, *(nb for nb in b if nb not in a)]}
         rows["all"] = (first.get("total_seconds"), run.get("total_seconds"))
