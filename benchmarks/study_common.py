@@ -29,15 +29,21 @@ class Study:
         "Whether a run with these key values (in the order of `key`) is in the file."
         return tuple(values) in {tuple(r.get(k) for k in self.key) for r in self.res["runs"]}
 
-    def add(self, run: dict, summarise, setup: dict, **extra) -> None:
-        """Append `run`, recompute `summary` with `summarise(runs)`, record `setup` (plus the machine line) and any
-        `extra` top-level entries, and rewrite the file."""
+    def add(self, run: dict, summarise, setup: dict, choose=None, **extra) -> None:
+        """Append `run`, recompute `summary` with `summarise(runs)`, record `setup` (plus the machine line), `chosen`
+        (`choose(summary)`, when given) and any `extra` top-level entries, and rewrite the file."""
         self.res["runs"].append(run)
         self.res["summary"] = summarise(self.res["runs"])
+        if choose: self.res["chosen"] = choose(self.res["summary"])
         self.res.update(extra)
         self.res["setup"] = {**setup, "machine": machine()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.res, indent=1))
+
+
+def best_validation(summary: dict) -> str:
+    "The key of `summary` with the highest mean validation F1 (what the studies choose on; the test is never scored)."
+    return max(summary, key=lambda k: summary[k]["val_f1_mean"])
 
 
 def summarise_by(runs: list, label) -> dict:

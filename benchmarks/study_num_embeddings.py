@@ -13,7 +13,7 @@ in that file are kept.
 import argparse, time
 
 import torch
-from study_common import Study
+from study_common import Study, best_validation
 
 from moe_ids.data import load_splits
 from moe_ids.experts import EXPERTS
@@ -54,12 +54,11 @@ def main() -> None:
             run = dict(candidate=name, seed=seed, options=CANDIDATES[name], val_f1=ck.metrics["f1"],
                        epochs_run=ck.metrics["epochs_run"], best_epoch=ck.metrics.get("best_epoch"),
                        train_seconds=time.perf_counter() - t, n_train=len(train), n_val=len(val))
-            summary = summarise(study.res["runs"] + [run])
             study.add(run, summarise, dict(dataset=a.dataset, epochs=a.epochs, protocol="random",
                                            model="d_block 64, 2 blocks", train_defaults=TRAIN_DEFAULTS,
                                            chosen_on="validation F1 at the validation-chosen threshold (test never "
                                                      "scored)", tabular_defaults=EXPERTS["tabular"].defaults),
-                      chosen=max(summary, key=lambda k: summary[k]["val_f1_mean"]))
+                      choose=best_validation)
             print(name, seed, round(ck.metrics["f1"], 4), round(time.perf_counter() - t), "s", flush=True)
 
 

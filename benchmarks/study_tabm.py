@@ -14,7 +14,7 @@ pairs in that file are kept.
 import argparse, json, time
 
 import torch
-from study_common import ROOT, Study, summarise_by
+from study_common import ROOT, Study, best_validation, summarise_by
 
 from moe_ids.data import find_data_root, load_dataset, split_flows
 from moe_ids.experts import EXPERTS
@@ -81,8 +81,7 @@ def main() -> None:
             run = dict(candidate=name, seed=seed, options=CANDIDATES[name], val_f1=ck.metrics["f1"],
                        best_epoch=ck.metrics["best_epoch"], epochs_run=ck.metrics["epochs_run"],
                        train_seconds=time.perf_counter() - t, n_train=len(train), n_val=len(val))
-            summary = summarise(study.res["runs"] + [run])
-            study.add(run, summarise, setup, chosen=max(summary, key=lambda k: summary[k]["val_f1_mean"]))
+            study.add(run, summarise, setup, choose=best_validation)
             print(name, seed, round(ck.metrics["f1"], 4), round(time.perf_counter() - t), "s", flush=True)
 
 
