@@ -42,24 +42,25 @@ def machine_description() -> str:
     except ImportError: gpu = "torch unavailable"
     return f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, Python {platform.python_version()}"
 
-def _log_cache_use(name: str, reused: bool, meta: dict):
+def _log_cache_use(cache, name: str, reused: bool, meta: dict):
     log = os.environ.get(CACHE_LOG_ENV)
     if not log: return
-    with open(log, "a") as f: f.write(json.dumps(dict(entry=name, reused=reused, **meta)) + "\n")
+    line = dict(cache=str(Path(cache).resolve()), entry=name, reused=reused, **meta)
+    with open(log, "a") as f: f.write(json.dumps(line) + "\n")
 
 def cached_result(cache, key: dict, compute) -> dict:
     """`compute()` (a dict of numbers, strings, lists and dicts), or the result stored under the folder `cache` for the
     same `key` by an earlier call: a long run killed half-way resumes at the first model it had not finished.
     `cache=None` computes every time. Each result is written atomically, with its key beside it and `meta`: the
     seconds `compute` took, the machine and the time it finished. When the environment names a file in
-    `MOE_IDS_CACHE_LOG`, each call appends to it whether it re-used an entry, with that entry's `meta` (what a pipeline
-    pass reports of the fits it did not compute itself)."""
+    `MOE_IDS_CACHE_LOG`, each call appends to it the cache folder, whether it re-used an entry, and that entry's `meta`
+    (what a pipeline pass reports of the fits it did not compute itself)."""
     if cache is None: return compute()
     name = hashlib.sha256(json.dumps(key, sort_keys=True, default=str).encode()).hexdigest()[:20]
     f = Path(cache)/f"{name}.json"
     if f.exists():
         stored = json.loads(f.read_text())
-        _log_cache_use(name, True, stored.get("meta", {}))
+        _log_cache_use(cache, name, True, stored.get("meta", {}))
         return stored["result"]
     t0 = time.perf_counter()
     result = jsonable(compute())
@@ -68,7 +69,7 @@ def cached_result(cache, key: dict, compute) -> dict:
     text = json.dumps(dict(key=key, result=result, meta=meta), default=str)
     f.parent.mkdir(parents=True, exist_ok=True)
     _atomic_write(f, lambda tmp: tmp.write_text(text))   # the checkpoint layer's temporary file + rename
-    _log_cache_use(name, False, meta)
+    _log_cache_use(cache, name, False, meta)
     return json.loads(text)["result"]          # the same value a resumed run reads
 
 def _fit_and_score(make, name, spec, seed, train, val, test, n_bins) -> dict:

@@ -107,11 +107,13 @@ def _env(name: str, value: str):
         if old is None: os.environ.pop(name, None)
         else: os.environ[name] = old
 
-def _cache_use(log: Path) -> dict:
-    """What the notebooks' cached fits (`cached_result`) did in one pass, from the lines they logged to `log`: the fits
-    computed by this pass and the fits re-used from the cache of earlier passes, with the seconds and machines their
-    entries recorded (`unrecorded`: entries written before per-fit times were kept). {} when no fit was cached."""
-    uses = [json.loads(l) for l in log.read_text().splitlines()] if log.exists() else []
+def _cache_use(log: Path, out: Path) -> dict:
+    """What the notebooks' cached fits (`cached_result`) in the run folder `out` did in one pass, from the lines they
+    logged to `log` (those of caches elsewhere, e.g. a test cell's temporary folder, are left out): the fits computed by
+    this pass and the fits re-used from the cache of earlier passes, with the seconds and machines their entries
+    recorded (`unrecorded`: entries written before per-fit times were kept). {} when no fit was cached."""
+    lines = [json.loads(l) for l in log.read_text().splitlines()] if log.exists() else []
+    uses = [u for u in lines if Path(u.get("cache", "/")).resolve().is_relative_to(out.resolve())]
     def part(us):
         timed = [u for u in us if u.get("seconds") is not None]
         return dict(fits=len(us), seconds=round(sum(u["seconds"] for u in timed), 1), unrecorded=len(us) - len(timed),
@@ -160,7 +162,7 @@ def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=
                                     progress_bar=False, kernel_name="python3")
             except pm.PapermillExecutionError as e:
                 raise PipelineError(f"notebook {nb} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
-        cache_use = _cache_use(Path(tmp)/"cache_use.jsonl")
+        cache_use = _cache_use(Path(tmp)/"cache_use.jsonl", out)
     timings = {nb: _papermill_seconds(out/f"{nb}.ipynb") for nb in p["notebooks"]}
     metrics = collect_metrics(out, root)
     if (out/"model"/"config.json").exists():  # the checkpoint the training notebook wrote
