@@ -201,15 +201,17 @@ def _epochs_text(per_notebook: dict) -> str:
                      for nb, v in per_notebook.items() if "epochs" in v)
 
 def _passes_text(r: dict) -> str:
-    """What a pass's wall time leaves out: the cached fits it re-used (`cached_fits`, with the seconds and machines their
-    entries recorded), or for a run recorded before those counts, the earlier passes it listed (`earlier_passes`)."""
+    """What a pass's wall time leaves out: the cached fits it re-used (`cached_fits`, with the seconds and machines
+    their entries recorded), or for a run recorded before those counts, the earlier passes it listed
+    (`earlier_passes`)."""
     used = (r.get("cached_fits") or {}).get("reused") or {}
     if used.get("fits"):
         done = r["cached_fits"].get("computed", {})
         timed = used["fits"] - used["unrecorded"]
         where = f" on {'; '.join(used['machines'])}" if used["machines"] else ""
         recorded = f"{used['seconds']:.1f} s for the {timed} with a record{where}" if timed else "no time recorded"
-        untimed = f"; {used['unrecorded']} written before per-fit times were kept" if used["unrecorded"] and timed else ""
+        untimed = (f"; {used['unrecorded']} written before per-fit times were kept" if used["unrecorded"] and timed
+                   else "")
         return (f" for this pass, which computed {done.get('fits', 0)} fits ({done.get('seconds', 0):.1f} s) and "
                 f"re-used {used['fits']} fits cached by earlier passes ({recorded}{untimed})")
     earlier = r.get("earlier_passes") or []
