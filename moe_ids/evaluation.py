@@ -35,7 +35,7 @@ CACHE_LOG_ENV = "MOE_IDS_CACHE_LOG"   # a file to which `cached_result` appends 
 
 def machine_description() -> str:
     "The machine a number was measured on: architecture, CPU cores, GPU (or none) and Python version."
-    import os, platform
+    import platform
     try:
         import torch
         gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"

@@ -4,8 +4,9 @@
 
 # %% ../nbs/09_pipeline.ipynb #fd8a6fcb
 from __future__ import annotations
-import contextlib, json, os, tempfile
+import json, os, tempfile
 from pathlib import Path
+from unittest.mock import patch
 import yaml
 from .report import merge_nested, relative_path, relative_paths
 
@@ -97,23 +98,14 @@ def _papermill_seconds(nb_path) -> float | None:
     try: return round(float(nbformat.read(str(nb_path), as_version=4).metadata["papermill"]["duration"]), 1)
     except (KeyError, TypeError, ValueError, OSError): return None
 
-@contextlib.contextmanager
-def _env(name: str, value: str):
-    "Set the environment variable `name` (which the notebooks' kernels inherit) for the body, then restore it."
-    old = os.environ.get(name)
-    os.environ[name] = value
-    try: yield
-    finally:
-        if old is None: os.environ.pop(name, None)
-        else: os.environ[name] = old
-
 def _cache_use(log: Path, out: Path) -> dict:
     """What the notebooks' cached fits (`cached_result`) in the run folder `out` did in one pass, from the lines they
     logged to `log` (those of caches elsewhere, e.g. a test cell's temporary folder, are left out): the fits computed by
     this pass and the fits re-used from the cache of earlier passes, with the seconds and machines their entries
     recorded (`unrecorded`: entries written before per-fit times were kept). {} when no fit was cached."""
     lines = [json.loads(l) for l in log.read_text().splitlines()] if log.exists() else []
-    uses = [u for u in lines if Path(u.get("cache", "/")).resolve().is_relative_to(out.resolve())]
+    out = out.resolve()
+    uses = [u for u in lines if Path(u.get("cache", "/")).resolve().is_relative_to(out)]
     def part(us):
         timed = [u for u in us if u.get("seconds") is not None]
         return dict(fits=len(us), seconds=round(sum(u["seconds"] for u in timed), 1), unrecorded=len(us) - len(timed),
@@ -151,7 +143,8 @@ def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=
         if missing: raise PipelineError(f"cannot resume at {start_at}: {missing} not executed in {out} yet")
     from moe_ids.evaluation import CACHE_LOG_ENV, machine_description
     bar = tqdm(todo, desc=f"pipeline {name}", disable=not progress)
-    with tempfile.TemporaryDirectory() as tmp, _env(CACHE_LOG_ENV, str(Path(tmp)/"cache_use.jsonl")):
+    # the notebooks' kernels inherit the environment: their cached fits log to a file of this pass
+    with tempfile.TemporaryDirectory() as tmp, patch.dict(os.environ, {CACHE_LOG_ENV: f"{tmp}/cache_use.jsonl"}):
         for nb in bar:
             bar.set_postfix_str(nb)
             src = nbs_dir/f"{nb}.ipynb"
@@ -162,7 +155,7 @@ def run_pipeline(params, out=None, device: str | None = None, root=".", nbs_dir=
                                     progress_bar=False, kernel_name="python3")
             except pm.PapermillExecutionError as e:
                 raise PipelineError(f"notebook {nb} failed in cell {e.exec_count}: {e.ename}: {e.evalue}") from None
-        cache_use = _cache_use(Path(tmp)/"cache_use.jsonl", out)
+        cache_use = _cache_use(Path(os.environ[CACHE_LOG_ENV]), out)
     timings = {nb: _papermill_seconds(out/f"{nb}.ipynb") for nb in p["notebooks"]}
     metrics = collect_metrics(out, root)
     if (out/"model"/"config.json").exists():  # the checkpoint the training notebook wrote
