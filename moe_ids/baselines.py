@@ -80,6 +80,8 @@ TORCH_MODELS = {
     "moe_piecewise": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48}),
     "moe_piecewise_tree": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48, "bin_labels": True}),
     "moe_tabm": dict(model_options=_TABM),
+    "moe_tabm_piecewise": dict(model_options={"experts": {"tabular": {"kind": "tabm", "num_embeddings": "piecewise",
+                                                                      "n_bins": 48}, "temporal": {}}}),
     "tabm_expert": dict(ablate="temporal", model_options=_TABM),
 }
 
