@@ -6,9 +6,10 @@ unreliable on a shared box). Prints JSON.
     python benchmarks/bench_baselines.py [DATA_ROOT] [--seeds 0 1 2]
 """
 
-import argparse, json, os, platform, resource, time
+import argparse, json, os, resource, time
 
 from moe_ids.baselines import XGBoostBaseline
+from moe_ids.evaluation import machine_description
 from moe_ids.data import feature_spec, find_data_root, load_flows, split_flows
 from moe_ids.metrics import binary_metrics, choose_threshold
 
@@ -64,8 +65,7 @@ def main(argv=None):
         print(json.dumps({"skipped": "no data root found (set MOE_IDS_DATA)"}))
         return
     out = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}",
+        "machine": machine_description(details=True),
         "runs": [
             bench(root, ds, s, keep)
             for ds, keep in (("cicids2017", False), ("unsw-nb15", False), ("unsw-nb15", True))

@@ -1,8 +1,9 @@
 """Benchmark: load, deduplicate, split and preprocess the real CICIDS2017 sample (goal from issue 2: under 10 s on the
 2-core development machine). Prints JSON; run with `make bench` or `python benchmarks/bench_data.py [DATA_ROOT]`."""
 
-import json, os, platform, sys, time
+import json, sys, time
 
+from moe_ids.evaluation import machine_description
 from moe_ids.data import Preprocessor, feature_spec, find_data_root, load_flows, split_flows
 
 
@@ -12,8 +13,7 @@ def main(root=None):
         print(json.dumps({"skipped": "no data root found (set MOE_IDS_DATA)"}))
         return
     out = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
-        f"{platform.python_implementation()} {platform.python_version()}"
+        "machine": machine_description(details=True)
     }
     t0 = time.perf_counter()
     df = load_flows(root / "cicids2017")

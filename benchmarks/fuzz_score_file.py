@@ -7,7 +7,7 @@ file) at its position, every well-formed record is scored, the counts add up, an
 that cannot be read at all (empty, a cut Parquet footer) is one ValueError naming it. nbs/08a_cli.ipynb runs it with
 200 examples; this script runs 1,000 (or argv[1]) and writes benchmarks/results/fuzz_score_file.json."""
 
-import gzip, io, json, os, platform, sys, tempfile, time
+import gzip, io, json, sys, tempfile, time
 from pathlib import Path
 
 import pandas as pd
@@ -199,6 +199,7 @@ def run(inf, max_examples: int = 1000, folder=None, score_file=None) -> dict:
 def main(max_examples: int = 1000) -> dict:
     "Run the property on the shared demo checkpoint and write benchmarks/results/fuzz_score_file.json."
     import torch
+    from moe_ids.evaluation import machine_description
     from moe_ids.inference import MoEInference
     from moe_ids.training import demo_checkpoint
     torch.set_num_threads(1)
@@ -207,7 +208,7 @@ def main(max_examples: int = 1000) -> dict:
     inf = MoEInference.from_checkpoint(folder/"ckpt", device="cpu")
     res = dict(property="every record -> exactly one output row (scored or error) at its position; good records "
                         "scored; counts add up; no exception but one ValueError naming an unreadable file",
-               machine=f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+               machine=machine_description(details=True),
                **run(inf, max_examples, folder), passed=True)
     out = Path(__file__).resolve().parent/"results"/"fuzz_score_file.json"
     out.write_text(json.dumps(res, indent=1) + "\n")

@@ -1,20 +1,13 @@
 """The plumbing shared by the resumable study scripts of `benchmarks/` (`study_*.py`): a results file
 `benchmarks/results/<name>.json` holding one dict per finished fit (`runs`), their `summary` and the `setup`, rewritten
 after every fit so that a killed study resumes where it stopped; and the machine line recorded with the results."""
-import json, os, platform
+import json
 from pathlib import Path
 
-import torch
-
+from moe_ids.evaluation import machine_description
 from moe_ids.metrics import summarise_seeds
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def machine() -> str:
-    "The machine line of a study's setup: architecture, cores, torch threads and the load average at the time."
-    return (f"{platform.machine()}, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}, "
-            f"load average {os.getloadavg()[0]:.2f}")
 
 
 class Study:
@@ -36,7 +29,7 @@ class Study:
         self.res["summary"] = summarise(self.res["runs"])
         if choose: self.res["chosen"] = choose(self.res["summary"])
         self.res.update(extra)
-        self.res["setup"] = {**setup, "machine": machine()}
+        self.res["setup"] = {**setup, "machine": machine_description(details=True)}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.write_text(json.dumps(self.res, indent=1))
 

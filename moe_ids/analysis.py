@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import torch
 from .checkpoint import Checkpoint
-from .metrics import binary_metrics, jsonable, leave_one_out_table
+from .metrics import binary_metrics, gated_model, jsonable, leave_one_out_table
 
 # %% auto #0
 __all__ = ['ABLATION_MODES', 'gate_entropy', 'gate_table', 'gate_experts', 'gate_summary', 'replaced_embedding',
@@ -257,11 +257,12 @@ def plot_ablation(res: dict, path=None, min_n: int = 10):
     return save_figure(fig, path)
 
 # %% ../nbs/05_gating_analysis.ipynb #4034c4f5
-def plot_zero_day(loao: dict, path=None, gate_model: str = "moe"):
+def plot_zero_day(loao: dict, path=None, gate_model: str | None = None):
     """The zero-day figure: per left-out family, each model's detection rate (bars, std over seeds as error bars) and
-    the mean gate weights of `gate_model` on the family's flows (stacked, experts in their colours `C0`, `C1`...);
-    saved to `path` (PNG) if given."""
+    the mean gate weights of `gate_model` (default: `metrics.gated_model`, the run's MoE variant) on the family's
+    flows (stacked, experts in their colours `C0`, `C1`...); saved to `path` (PNG) if given."""
     import matplotlib.pyplot as plt
+    gate_model = gate_model or gated_model(loao)
     t = leave_one_out_table(loao, gate_model)
     models = [m for m in loao if m != "setup"]
     gates = [c for c in t.columns if c.startswith("gate_")]

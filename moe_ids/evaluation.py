@@ -33,14 +33,17 @@ def subsample(df: pd.DataFrame, n_rows: int | None = None, seed: int = 0, min_pe
 # %% ../nbs/04_baselines.ipynb #4cf9dc6b
 CACHE_LOG_ENV = "MOE_IDS_CACHE_LOG"   # a file to which `cached_result` appends one JSON line per call
 
-def machine_description() -> str:
-    "The machine a number was measured on: architecture, CPU cores, GPU (or none) and Python version."
+def machine_description(details: bool = False) -> str:
+    """The machine a number was measured on: architecture, CPU cores, GPU (or none) and Python version; `details` adds
+    torch's thread count and the 1-minute load average (what a timing on a shared CPU depends on)."""
     import platform
     try:
         import torch
         gpu = torch.cuda.get_device_name(0) if torch.cuda.is_available() else "no GPU"
-    except ImportError: gpu = "torch unavailable"
-    return f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, Python {platform.python_version()}"
+        threads = f"torch threads {torch.get_num_threads()}"
+    except ImportError: gpu, threads = "torch unavailable", "no torch"
+    out = f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, Python {platform.python_version()}"
+    return f"{out}, {threads}, load average {os.getloadavg()[0]:.2f}" if details else out
 
 def _log_cache_use(cache, name: str, reused: bool, meta: dict):
     log = os.environ.get(CACHE_LOG_ENV)

@@ -13,7 +13,7 @@ from sklearn.metrics import average_precision_score, roc_auc_score
 # %% auto #0
 __all__ = ['jsonable', 'binary_metrics', 'best_threshold', 'per_family_detection', 'expected_calibration_error',
            'apply_temperature', 'fit_temperature', 'calibration_report', 'choose_threshold', 'summarise_seeds',
-           'leave_one_out_table']
+           'gated_model', 'leave_one_out_table']
 
 # %% ../nbs/00a_metrics.ipynb #5b7b6046
 def jsonable(o):
@@ -160,11 +160,20 @@ def summarise_seeds(runs: list) -> dict:
     out["n_seeds"] = len(runs)
     return out
 
+# %% ../nbs/00a_metrics.ipynb #05d63ce0
+def gated_model(loao: dict) -> str | None:
+    "The first model of a `leave_one_attack_out` summary that recorded gate weights on a family (None if none did)."
+    models = [m for m in loao if m != "setup"]
+    return next((m for m in models if any(k.startswith("gate_") for v in loao[m].values() for k in v)), None)
+
+
 # %% ../nbs/00a_metrics.ipynb #3ea95d55
-def leave_one_out_table(loao: dict, gate_model: str = "moe") -> pd.DataFrame:
+def leave_one_out_table(loao: dict, gate_model: str | None = None) -> pd.DataFrame:
     """One row per left-out family of a `leave_one_attack_out` summary (largest first): `n` (flows left out; NaN if not
     recorded), each model's `det_<model>` and `det_<model>_std` (NaN where that model did not leave the family out),
-    and the mean gate weight of each expert of `gate_model` on the family's flows (`gate_<expert>`, if recorded)."""
+    and the mean gate weight of each expert of `gate_model` (default: `gated_model(loao)`) on the family's flows
+    (`gate_<expert>`, if recorded)."""
+    gate_model = gate_model or gated_model(loao)
     models = [m for m in loao if m != "setup"]
     if not models: raise ValueError("the leave-one-attack-out summary holds no model")
     fams = list(dict.fromkeys(f for m in models for f in loao[m]))
@@ -175,7 +184,7 @@ def leave_one_out_table(loao: dict, gate_model: str = "moe") -> pd.DataFrame:
         for m in models:
             v = loao[m].get(f, {})
             r[f"det_{m}"], r[f"det_{m}_std"] = v.get("detection_rate_mean", np.nan), v.get("detection_rate_std", np.nan)
-        g = loao.get(gate_model, {}).get(f, {})
+        g = loao.get(gate_model, {}).get(f, {}) if gate_model else {}
         r.update({k[:-len("_mean")]: v for k, v in g.items() if k.startswith("gate_") and k.endswith("_mean")})
         rows[f] = r
     return pd.DataFrame.from_dict(rows, orient="index").sort_values("n", ascending=False, na_position="last")
