@@ -246,17 +246,17 @@ def _protocol(ds: str, proto: str, s: dict) -> list:
     out = ["", f"**{ds}, {title}**: mean ± std over seeds "
            f"{setup.get('seeds')}, test sizes {sizes}.", "", markdown_table(summary_table(s, REPORT_METRICS))]
     moe, xgb = s.get("moe", {}).get("f1_mean"), s.get("xgboost", {}).get("f1_mean")
-    if moe is None or xgb is None: return out
-    gap = (moe - xgb) * 100
+    if xgb is None: return out
     goal = DATASETS[ds].goals.get("moe_minus_xgboost_f1_pt") if ds in DATASETS and proto == GOAL_PROTOCOL else None
     verdict = lambda g: "." if goal is None else f" (goal >= {goal} pt: {'met' if g >= goal else 'missed'})."
-    out += ["", f"MoE minus XGBoost: {gap:+.2f} F1 points{verdict(gap)}"]
+    if moe is not None: out += ["", f"MoE minus XGBoost: {(moe - xgb) * 100:+.2f} F1 points{verdict((moe - xgb) * 100)}"]
     moes = {k: v for k, v in s.items() if k.startswith("moe") and v.get("val_f1_mean") is not None}
     best = max(moes, key=lambda k: moes[k]["val_f1_mean"]) if moes else "moe"
     if best == "moe": return out
     g = (moes[best]["f1_mean"] - xgb) * 100
-    return out + [f"The MoE variant with the best validation F1, `{best}` ({moes[best]['val_f1_mean']:.4f}): "
-                  f"{g:+.2f} F1 points{verdict(g)}"]
+    return out + ([] if moe is not None else [""]) + [
+        f"The MoE variant with the best validation F1, `{best}` ({moes[best]['val_f1_mean']:.4f}): "
+        f"{g:+.2f} F1 points{verdict(g)}"]
 
 def _met(ok: bool) -> str: return "met" if ok else "missed"
 
