@@ -166,7 +166,6 @@ def gated_model(loao: dict) -> str | None:
     models = [m for m in loao if m != "setup"]
     return next((m for m in models if any(k.startswith("gate_") for v in loao[m].values() for k in v)), None)
 
-
 # %% ../nbs/00a_metrics.ipynb #3ea95d55
 def leave_one_out_table(loao: dict, gate_model: str | None = None) -> pd.DataFrame:
     """One row per left-out family of a `leave_one_attack_out` summary (largest first): `n` (flows left out; NaN if not
