@@ -558,8 +558,8 @@ def goals_markdown(runs: dict) -> str:
             s = (m.get(ds) or {}).get(GOAL_PROTOCOL, {})
             setup = s.get("setup", {})
             if "xgboost" not in s or len(setup.get("seeds", [])) < 3: continue
-            gap = lambda k: (s[k]["f1_mean"] - s["xgboost"]["f1_mean"]) * 100
-            found += [(setup.get("rows", 0), s[k]["val_f1_mean"], r, k, gap(k))
+            minus_xgb = lambda k: (s[k]["f1_mean"] - s["xgboost"]["f1_mean"]) * 100
+            found += [(setup.get("rows", 0), s[k]["val_f1_mean"], r, k, minus_xgb(k))
                       for k in s if k.startswith("moe") and s[k].get("val_f1_mean") is not None]
         if goal is None or not found: continue
         n, val, r, k, gap = max(found)                 # the most rows first, then the best validation F1
