@@ -16,6 +16,7 @@ import argparse, json, time
 import torch
 from study_common import ROOT, Study, best_validation, summarise_by
 
+from moe_ids.baselines import tabm_options
 from moe_ids.data import find_data_root, load_dataset, split_flows
 from moe_ids.experts import EXPERTS
 from moe_ids.training import TRAIN_DEFAULTS, train_moe
@@ -28,11 +29,6 @@ CANDIDATES = {"k16_d256": {},                                                   
               "k16_d256_piecewise": {"num_embeddings": "piecewise", "n_bins": 48},
               "k16_d256_periodic": {"num_embeddings": "periodic"},
               "mini_k32_d512": {"arch_type": "tabm-mini", "k": 32, "d_block": 512}}
-
-
-def model_options(candidate: dict) -> dict:
-    "The MoE's `model_options` for a candidate: TabM with these options in the tabular expert's place."
-    return {"experts": {"tabular": {"kind": "tabm", **candidate}, "temporal": {}}}
 
 
 def summarise(runs: list) -> dict:
@@ -77,7 +73,7 @@ def main() -> None:
             if study.done(name, seed): continue
             t = time.perf_counter()
             ck = train_moe(train, val, dataset=a.dataset, epochs=a.epochs, pretrain_epochs=0, seed=seed,
-                           model_options=model_options(CANDIDATES[name]), progress=False, log=None)
+                           model_options=tabm_options(**CANDIDATES[name]), progress=False, log=None)
             run = dict(candidate=name, seed=seed, options=CANDIDATES[name], val_f1=ck.metrics["f1"],
                        best_epoch=ck.metrics["best_epoch"], epochs_run=ck.metrics["epochs_run"],
                        train_seconds=time.perf_counter() - t, n_train=len(train), n_val=len(val))

@@ -14,7 +14,8 @@ from .experts import EXPERTS
 from .moe import DEFAULT_EXPERTS
 
 # %% auto #0
-__all__ = ['XGB_DEFAULTS', 'TORCH_MODELS', 'MODEL_NAMES', 'XGBoostBaseline', 'MoEBaseline', 'model_cache_key', 'model_factories']
+__all__ = ['XGB_DEFAULTS', 'PIECEWISE', 'TORCH_MODELS', 'MODEL_NAMES', 'XGBoostBaseline', 'tabm_options', 'MoEBaseline',
+           'model_cache_key', 'model_factories']
 
 # %% ../nbs/04a_baselines_models.ipynb #9d56f3d3
 XGB_DEFAULTS = dict(n_estimators=2000, learning_rate=0.1, max_depth=8, min_child_weight=1.0, subsample=0.9,
@@ -66,8 +67,16 @@ class XGBoostBaseline:
         "The early-stopping iteration (None before `fit`)."
         return getattr(self.model, "best_iteration", None) if self.model is not None else None
 
+# %% ../nbs/04a_baselines_models.ipynb #2293b232
+PIECEWISE = {"num_embeddings": "piecewise", "n_bins": 48}   # piecewise-linear numeric embeddings on 48 quantile bins
+
+def tabm_options(**expert_options) -> dict:
+    """The MoE's `model_options` with the TabM expert (`01_experts`, with `expert_options`) in the FT-Transformer
+    expert's place: it keeps the name `tabular`, so the gate and its analysis read the same."""
+    return {"experts": {"tabular": {"kind": "tabm", **expert_options}, "temporal": {}}}
+
 # %% ../nbs/04a_baselines_models.ipynb #d4f010f1
-_TABM = {"experts": {"tabular": {"kind": "tabm"}, "temporal": {}}}   # TabM in the FT-Transformer's place
+_TABM = tabm_options()
 TORCH_MODELS = {
     "ft_transformer": dict(ablate="temporal", all_features=True),
     "tabular_expert": dict(ablate="temporal"),
@@ -77,11 +86,10 @@ TORCH_MODELS = {
     "moe_attention": dict(model_options={"kind": "attention"}),
     "moe_periodic": dict(model_options={"num_embeddings": "periodic", "n_frequencies": 16,
                                         "frequency_init_scale": 0.1}),
-    "moe_piecewise": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48}),
-    "moe_piecewise_tree": dict(model_options={"num_embeddings": "piecewise", "n_bins": 48, "bin_labels": True}),
+    "moe_piecewise": dict(model_options=PIECEWISE),
+    "moe_piecewise_tree": dict(model_options={**PIECEWISE, "bin_labels": True}),
     "moe_tabm": dict(model_options=_TABM),
-    "moe_tabm_piecewise": dict(model_options={"experts": {"tabular": {"kind": "tabm", "num_embeddings": "piecewise",
-                                                                      "n_bins": 48}, "temporal": {}}}),
+    "moe_tabm_piecewise": dict(model_options=tabm_options(**PIECEWISE)),
     "tabm_expert": dict(ablate="temporal", model_options=_TABM),
 }
 

@@ -248,7 +248,7 @@ def _protocol(ds: str, proto: str, s: dict) -> list:
     moe, xgb = s.get("moe", {}).get("f1_mean"), s.get("xgboost", {}).get("f1_mean")
     if xgb is None: return out
     goal = DATASETS[ds].goals.get("moe_minus_xgboost_f1_pt") if ds in DATASETS and proto == GOAL_PROTOCOL else None
-    verdict = lambda g: "." if goal is None else f" (goal >= {goal} pt: {'met' if g >= goal else 'missed'})."
+    verdict = lambda g: "." if goal is None else f" (goal >= {goal} pt: {_met(g >= goal)})."
     gap = None if moe is None else (moe - xgb) * 100
     if gap is not None: out += ["", f"MoE minus XGBoost: {gap:+.2f} F1 points{verdict(gap)}"]
     moes = {k: v for k, v in s.items() if k.startswith("moe") and v.get("val_f1_mean") is not None}
