@@ -35,7 +35,8 @@ CACHE_LOG_ENV = "MOE_IDS_CACHE_LOG"   # a file to which `cached_result` appends 
 
 def machine_description(details: bool = False) -> str:
     """The machine a number was measured on: architecture, CPU cores, GPU (or none) and Python version; `details` adds
-    torch's thread count and the 1-minute load average (what a timing on a shared CPU depends on)."""
+    the CPU model (a cloud machine's host can change between sessions), torch's thread count and the 1-minute load
+    average (what a timing on a shared CPU depends on)."""
     import platform
     try:
         import torch
@@ -43,7 +44,12 @@ def machine_description(details: bool = False) -> str:
         threads = f"torch threads {torch.get_num_threads()}"
     except ImportError: gpu, threads = "torch unavailable", "no torch"
     out = f"{platform.machine()}, {os.cpu_count()} CPU cores, {gpu}, Python {platform.python_version()}"
-    return f"{out}, {threads}, load average {os.getloadavg()[0]:.2f}" if details else out
+    if not details: return out
+    info = Path("/proc/cpuinfo")
+    names = [l.split(":", 1)[1].strip() for l in info.read_text().splitlines() if l.startswith("model name")] \
+        if info.exists() else []
+    cpu = names[0] if names else (platform.processor() or "CPU model unknown")
+    return f"{out}, {cpu}, {threads}, load average {os.getloadavg()[0]:.2f}"
 
 def _log_cache_use(cache, name: str, reused: bool, meta: dict):
     log = os.environ.get(CACHE_LOG_ENV)
