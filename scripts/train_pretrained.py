@@ -74,7 +74,9 @@ def card_markdown(c: dict) -> str:
         f"{c['split']['train']:,} / validation {c['split']['val']:,} / test {c['split']['test']:,} (seed {c['seed']}); "
         "no feature vector is in two splits.",
         f"- Dropped features (and why): {', '.join(f'`{k}`' for k in c['dropped'])}; see `config.json`.",
-        f"- Model: the library's default MoE ({c['n_params']:,} parameters; experts {', '.join(c['experts'])}), "
+        f"- Model: the library's default MoE when it was trained ({c['trained_on']}; {c['n_params']:,} parameters; "
+        f"experts {', '.join(c['experts'])}; every option is in `config.json`, which later changes of the library's "
+        "defaults do not reach), "
         f"training options {c['train_options']}, recipe {c.get('recipe') or 'the library defaults'} (chosen by the "
         "cross-extraction protocol on its development part, see `runs/cicids2017-transfer`); "
         f"{c['epochs_run']} epochs ({c['stop_reason']}), "
