@@ -39,9 +39,12 @@ def busy_cores(interval: float = 0.25) -> float:
 def auto_threads(max_threads: int | None = None) -> int:
     """Torch CPU threads to use now: every core on an idle machine, fewer when other processes already keep the cores
     busy (`busy_cores`; OpenMP threads sharing an oversubscribed core wait on each other and run slower than one
-    thread)."""
+    thread), never more than `max_threads` or than a positive `OMP_NUM_THREADS` of the environment (the limit a test
+    runner or job scheduler sets for every process it starts)."""
     n = os.cpu_count() or 1
-    return max(1, min(n, max_threads or n, int(n - busy_cores() + 0.5)))
+    env = os.environ.get("OMP_NUM_THREADS", "")
+    limit = min(max_threads or n, int(env) if env.isdigit() and int(env) > 0 else n)
+    return max(1, min(n, limit, int(n - busy_cores() + 0.5)))
 
 # %% ../nbs/03_training.ipynb #23f8b42a
 def set_seed(seed: int) -> None:
