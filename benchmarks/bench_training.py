@@ -20,25 +20,13 @@ from pathlib import Path
 import torch
 
 from moe_ids.baselines import TORCH_MODELS
+from moe_ids.bench import matmul_gflops
 from moe_ids.data import DATASETS, find_data_root, load_flows, split_flows
 from moe_ids.evaluation import machine_description
 from moe_ids.experts import n_params
 from moe_ids.moe import MoEClassifier
 from moe_ids.metrics import binary_metrics
 from moe_ids.training import TRAIN_DEFAULTS, auto_threads, train_moe
-
-
-def matmul_gflops(n: int = 2048, reps: int = 5) -> dict:
-    "GFLOP/s of an n x n matrix product in fp32 and bf16 with the current torch threads: the roofline of this run."
-    out = {}
-    for dt in (torch.float32, torch.bfloat16):
-        x, y = torch.randn(n, n, dtype=dt), torch.randn(n, n, dtype=dt)
-        x @ y
-        t0 = time.perf_counter()
-        for _ in range(reps):
-            x @ y
-        out[str(dt).replace("torch.", "")] = round(2 * n**3 * reps / (time.perf_counter() - t0) / 1e9, 1)
-    return out
 
 
 GATED_MODELS = sorted(k for k, v in TORCH_MODELS.items() if not v.get("ablate") and not v.get("all_features"))
@@ -193,7 +181,9 @@ def main(argv=None):
     if root is None:
         sys.exit("no data root found (set MOE_IDS_DATA or pass --data-root): this benchmark needs the real data")
     t0 = time.perf_counter()
-    res = dict(machine=machine_description(details=True), matmul_gflops=matmul_gflops(), train_defaults=TRAIN_DEFAULTS)
+    dtypes = (torch.float32, torch.bfloat16)
+    roof = {str(dt).replace("torch.", ""): round(matmul_gflops(2048, dtype=dt), 1) for dt in dtypes}
+    res = dict(machine=machine_description(details=True), matmul_gflops=roof, train_defaults=TRAIN_DEFAULTS)
     res["results"] = []
     for d in a.datasets:
         for seed in a.seeds:

@@ -269,7 +269,7 @@ def _zero_day_wins(t: pd.DataFrame, m: str) -> tuple:
     the two (where the verdict hangs on seed noise)."""
     both = t.dropna(subset=[f"det_{m}", "det_xgboost"])
     gap = both["det_xgboost"] - both[f"det_{m}"]
-    spread = np.maximum(both.get(f"det_{m}_std", 0 * gap).fillna(0), both.get("det_xgboost_std", 0 * gap).fillna(0))
+    spread = both[[f"det_{m}_std", "det_xgboost_std"]].max(axis=1).fillna(0)    # NaN: one seed
     wins, ties, close = (gap <= 0).sum(), (gap == 0).sum(), ((gap > 0) & (gap <= spread)).sum()
     text = f"{wins} of {len(both)}" + (f" ({ties} of them tied)" if ties else "")
     close = f"{close} of the other {len(both) - wins}" if close else ""
@@ -626,15 +626,15 @@ def goals_markdown(runs: dict, benches: dict | None = None) -> str:
                                    "verdict": _met(2 * wins >= n)})
     g = TRAINING_GOAL
     for f, b in (benches or {}).items():
-        for t in training_summaries(b):
-            if t["goal_met"] is None or t["default"] is None or len(t["seeds"]) < 3: continue
-            opts = f" with `{json.dumps(t['model_options'])}`" if t["model"] == "moe" and t["model_options"] else ""
-            goal = f"{t['dataset']}: training the default MoE <= {g['seconds']} s at test F1 >= {g['f1']}"
+        for s in training_summaries(b):
+            if s["goal_met"] is None or s["default"] is None or len(s["seeds"]) < 3: continue
+            opts = f" with `{json.dumps(s['model_options'])}`" if s["model"] == "moe" and s["model_options"] else ""
+            goal = f"{s['dataset']}: training the default MoE <= {g['seconds']} s at test F1 >= {g['f1']}"
             rows.append({"goal": goal,
                          "run": f"`benchmarks/results/{f}`",
-                         "MoE variant": f"`{t['model']}`{opts}" + (" (library default)" if t["default"] else ""),
-                         "result": f"{t['train_wall_seconds_mean']:.0f} s, F1 {t['test_f1_mean']:.5f}",
-                         "verdict": _met(t["goal_met"]) + ("" if t["default"] else " (not the default)")})
+                         "MoE variant": f"`{s['model']}`{opts}" + (" (library default)" if s["default"] else ""),
+                         "result": f"{s['train_wall_seconds_mean']:.0f} s, F1 {s['test_f1_mean']:.5f}",
+                         "verdict": _met(s["goal_met"]) + ("" if s["default"] else " (not the default)")})
     return markdown_table(pd.DataFrame(rows).set_index("goal")) if rows else ""
 
 # %% ../nbs/10_report.ipynb #1b0187fa
