@@ -161,7 +161,9 @@ def leave_one_attack_out(df: pd.DataFrame, dataset: str, models: dict, families=
     """For each attack family: train without it (absent from train and validation), choose the threshold on validation,
     and report the share of its flows flagged as attacks (`detection_rate`), the test F1 on the families seen in
     training (`f1_seen`) and, for a model with a gate (`mean_gate_weights`), the mean gate weight of each expert on
-    the left-out flows (`gate_<expert>`). `cache`, `cache_key`: see `evaluate_models`."""
+    the left-out flows (`gate_<expert>`); the summary keeps each seed's detection rate (`detection_rate_by_seed`, the
+    seed as a string): two models of one run share the split of a seed, so they compare seed by seed. `cache`,
+    `cache_key`: see `evaluate_models`."""
     fams = families or sorted(set(df["attack"]) - {"BENIGN"})
     base, rows = feature_spec(dataset, keep_shortcuts=keep_shortcuts), []
     for fam in fams:
@@ -185,6 +187,7 @@ def leave_one_attack_out(df: pd.DataFrame, dataset: str, models: dict, families=
             rs = [r for r in rows if r["model"] == name and r["family"] == fam]
             keys = ["detection_rate", "f1_seen", "n_left_out", *(k for k in rs[0] if k.startswith("gate_"))]
             summary[name][fam] = summarise_seeds([{k: r[k] for k in keys} for r in rs])
+            summary[name][fam]["detection_rate_by_seed"] = {str(r["seed"]): r["detection_rate"] for r in rs}
     summary["setup"] = dict(dataset=dataset, protocol="leave_one_attack_out", keep_shortcuts=keep_shortcuts,
                             seeds=list(seeds), rows=len(df))
     return runs, summary

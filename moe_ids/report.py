@@ -279,6 +279,25 @@ def _zero_day_wins(t: pd.DataFrame, m: str) -> tuple:
     close = f"{close} of the other {len(both) - wins}" if close else ""
     return int(wins), len(both), text, close
 
+def _by_seed(lo: dict, m: str, ref: str = "xgboost") -> dict:
+    """Per left-out family, model `m` against `ref` seed by seed (a seed gives both the same split): (seeds on which
+    `m` detects at least as large a share, seeds compared); {} for a summary without per-seed rates."""
+    out = {}
+    for fam, v in lo.get(m, {}).items():
+        a, b = v.get("detection_rate_by_seed") or {}, lo.get(ref, {}).get(fam, {}).get("detection_rate_by_seed") or {}
+        shared = [s for s in a if s in b]
+        if shared: out[fam] = (sum(a[s] >= b[s] for s in shared), len(shared))
+    return out
+
+def _by_seed_text(pairs: dict) -> str:
+    "`_by_seed` in words: the families on which the model is level or ahead on every seed, and behind on every one."
+    every = [f for f, (k, n) in pairs.items() if k == n]
+    never = [f for f, (k, n) in pairs.items() if k == 0]
+    names = lambda fs: f" ({', '.join(fs)})" if fs else ""
+    return (f"Seed by seed (both models see the same split of a seed): at least level with XGBoost on every seed on "
+            f"{len(every)} of {len(pairs)} families{names(every)}, behind on every seed on {len(never)}{names(never)}, "
+            f"and mixed on the other {len(pairs) - len(every) - len(never)}.")
+
 def _leave_one_out(ds: str, lo: dict) -> list:
     t, models, gm = leave_one_out_table(lo), [m for m in lo if m != "setup"], gated_model(lo)
     tab = pd.DataFrame({m: [_pm({"d_mean": mu, "d_std": sd}, "d", digits=3)
@@ -288,18 +307,24 @@ def _leave_one_out(ds: str, lo: dict) -> list:
     if gates: tab["MoE gate weights" if gm == "moe" else f"`{gm}` gate weights"] = [
         " / ".join(f"{g[len('gate_'):]} {w:.2f}" for g, w in zip(gates, ws) if not pd.isna(w))
         for ws in t[gates].to_numpy()]
+    compared = [m for m in models if m.startswith("moe")] if "det_xgboost" in t.columns else []
+    for m in compared:
+        pairs = _by_seed(lo, m)
+        if pairs: tab[f"`{m}` >= XGBoost (seeds)"] = [f"{pairs[f][0]} of {pairs[f][1]}" if f in pairs else ""
+                                                      for f in t.index]
     out = ["", f"**{ds}, leave one attack out**: share of the unseen family's flows flagged at the validation "
            f"threshold, mean ± std over seeds {lo.get('setup', {}).get('seeds', '?')}.", "",
            markdown_table(tab)]
     caveat = _seeds_caveat(lo.get("setup", {}).get("seeds", []))
     caveat = f"; {caveat}" if caveat else ""
-    compared = [m for m in models if m.startswith("moe")] if "det_xgboost" in t.columns else []
     for m in compared:                                   # each MoE variant of the run against XGBoost
         wins, n, text, close = _zero_day_wins(t, m)
         if not n: continue
         close = f", and is short by at most one seed standard deviation on {close}" if close else ""
         out += ["", f"{'The MoE' if m == 'moe' else f'The MoE variant `{m}`'} detects at least as large a share as "
                 f"XGBoost on {text} unseen families{close} (goal: at least half: {_met(2 * wins >= n)}{caveat})."]
+        pairs = _by_seed(lo, m)
+        if pairs: out[-1] += " " + _by_seed_text(pairs)
     return out
 
 def _robustness(ds: str, rob: dict) -> list:
