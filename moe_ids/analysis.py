@@ -258,9 +258,10 @@ def plot_ablation(res: dict, path=None, min_n: int = 10):
 
 # %% ../nbs/05_gating_analysis.ipynb #4034c4f5
 def plot_zero_day(loao: dict, path=None, gate_model: str | None = None):
-    """The zero-day figure: per left-out family, each model's detection rate (bars, std over seeds as error bars) and
-    the mean gate weights of `gate_model` (default: `metrics.gated_model`, the run's MoE variant) on the family's
-    flows (stacked, experts in their colours `C0`, `C1`...); saved to `path` (PNG) if given."""
+    """The zero-day figure: per left-out family, each model's detection rate (bars, std over seeds as error bars, each
+    seed's rate as a dot where the summary has them: `detection_rate_by_seed`) and the mean gate weights of
+    `gate_model` (default: `metrics.gated_model`, the run's MoE variant) on the family's flows (stacked, experts in
+    their colours `C0`, `C1`...); saved to `path` (PNG) if given."""
     import matplotlib.pyplot as plt
     gate_model = gate_model or gated_model(loao)
     t = leave_one_out_table(loao, gate_model)
@@ -269,10 +270,16 @@ def plot_zero_day(loao: dict, path=None, gate_model: str | None = None):
     fig, axes = plt.subplots(1, 2 if gates else 1, figsize=(13 if gates else 8, 0.5 * len(t) * len(models) ** 0.5 + 2),
                              sharey=True, squeeze=False, gridspec_kw={"width_ratios": [2, 1]} if gates else None)
     ax, y, h = axes[0][0], np.arange(len(t)), 0.8 / len(models)
-    palette = plt.get_cmap("Set2")
+    palette, dotted = plt.get_cmap("Set2"), False
     for i, m in enumerate(models):
-        ax.barh(y + (i - (len(models) - 1) / 2) * h, t[f"det_{m}"], h, xerr=t[f"det_{m}_std"], label=m,
-                color=palette(i), capsize=2)
+        at = y + (i - (len(models) - 1) / 2) * h
+        ax.barh(at, t[f"det_{m}"], h, xerr=t[f"det_{m}_std"], label=m, color=palette(i), capsize=2)
+        seeds = [(a, x) for a, f in zip(at, t.index)
+                 for x in (loao[m].get(f, {}).get("detection_rate_by_seed") or {}).values()]
+        if seeds:
+            ax.scatter(*zip(*[(x, a) for a, x in seeds]), s=6, color="black", zorder=3,
+                       label=None if dotted else "one seed")
+            dotted = True
     ax.set_yticks(y, [f"{f} ({n:.0f})" for f, n in zip(t.index, t["n"])])
     ax.invert_yaxis()
     ax.set_xlim(0, 1.05)

@@ -315,6 +315,10 @@ def _leave_one_out(ds: str, lo: dict) -> list:
     out = ["", f"**{ds}, leave one attack out**: share of the unseen family's flows flagged at the validation "
            f"threshold, mean ± std over seeds {lo.get('setup', {}).get('seeds', '?')}.", "",
            markdown_table(tab)]
+    seen = {m: np.mean([v["f1_seen_mean"] for v in lo[m].values() if "f1_seen_mean" in v]) for m in models
+            if any("f1_seen_mean" in v for v in lo[m].values())}
+    if seen: out += ["", "Test F1 on the families seen in training, mean over the runs with one family left out: "
+                     + ", ".join(f"{m} {f:.4f}" for m, f in seen.items()) + "."]
     caveat = _seeds_caveat(lo.get("setup", {}).get("seeds", []))
     caveat = f"; {caveat}" if caveat else ""
     for m in compared:                                   # each MoE variant of the run against XGBoost
