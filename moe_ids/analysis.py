@@ -284,7 +284,8 @@ def plot_zero_day(loao: dict, path=None, gate_model: str | None = None):
     ax.invert_yaxis()
     ax.set_xlim(0, 1.05)
     ax.set_xlabel("detection rate of the family left out of training (validation threshold)")
-    ax.legend(loc="lower right", fontsize="small")
+    above = dict(loc="lower left", bbox_to_anchor=(0, 1), fontsize="small", frameon=False)   # never over a bar
+    ax.legend(ncol=len(models) + 1, **above)
     if gates:
         left = np.zeros(len(t))
         for i, g in enumerate(gates):
@@ -292,7 +293,7 @@ def plot_zero_day(loao: dict, path=None, gate_model: str | None = None):
             left += t[g].to_numpy()
         axes[0][1].set_xlim(0, 1)
         axes[0][1].set_xlabel(f"mean gate weight of {gate_model} on those flows")
-        axes[0][1].legend(loc="lower right", fontsize="small")
+        axes[0][1].legend(ncol=len(gates), **above)
     fig.tight_layout()
     return save_figure(fig, path)
 
