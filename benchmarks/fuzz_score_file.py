@@ -1,10 +1,10 @@
-"""Fuzz test of `moe_ids.cli.score_file` (issue "Nothing lost, nothing crashes"): hypothesis generates malformed
+"""Fuzz test of `moe_ids.scoring.score_file` (issue "Nothing lost, nothing crashes"): hypothesis generates malformed
 CSV, CSV.gz, JSON-lines and Parquet files (extra and missing fields, truncated last lines, invalid UTF-8, stray
 quotes, binary junk, broken and non-object JSON, lone surrogates, deep nesting, duplicated, aliased and unknown
 columns, odd values, blank lines, byte-order marks, CRLF line ends, small row groups, cut Parquet files, empty files).
 The property: every input record comes back as exactly one output row (scored or error, in the output or the `errors`
 file) at its position, every well-formed record is scored, the counts add up, and no exception escapes; only a file
-that cannot be read at all (empty, a cut Parquet footer) is one ValueError naming it. nbs/08a_cli.ipynb runs it with
+that cannot be read at all (empty, a cut Parquet footer) is one ValueError naming it. nbs/07d_scoring.ipynb runs it with
 200 examples; this script runs 1,000 (or argv[1]) and writes benchmarks/results/fuzz_score_file.json."""
 
 import gzip, io, json, sys, tempfile, time
@@ -180,7 +180,7 @@ def check_case(inf, case, folder, score_file) -> dict:
 
 def run(inf, max_examples: int = 1000, folder=None, score_file=None) -> dict:
     "Check `max_examples` generated files; the totals (raises on the first counterexample)."
-    if score_file is None: from moe_ids.cli import score_file
+    if score_file is None: from moe_ids.scoring import score_file
     folder = Path(folder or tempfile.mkdtemp(prefix="fuzz_score_file_"))
     seen = []
 

@@ -86,7 +86,7 @@ def time_capture(inf, path, repeats: int = 3) -> dict:
     "Best-of-`repeats` seconds of NFStream alone, batch scoring alone and the whole `score_file` on capture `path`."
     import tempfile
     from nfstream import NFStreamer
-    from moe_ids.cli import score_file
+    from moe_ids.scoring import score_file
     from moe_ids.sources import NFSTREAM_OPTIONS, from_nfstream
     def best(fn) -> float:
         ts = []
