@@ -1,8 +1,9 @@
 """Benchmark the two-stage MoE training on the real data: the CICIDS2017 sample and the UNSW-NB15 partition file, each
 with the `random` protocol of `split_flows` (deduplicated, no feature vector in two splits; UNSW's TTL shortcut features
 dropped by the default feature spec). Prints one JSON document: test F1 at the validation-chosen threshold, seconds per
-epoch of each stage, wall times and machine information. The goal it checks is `moe_ids.report.TRAINING_GOAL` (issue
-13: the library's default MoE on the CICIDS2017 sample); `moe-ids report` states it on the means over seeds. The
+epoch of each stage, wall times and machine information. The goal it checks is
+`moe_ids.bench_report.TRAINING_GOAL` (issue 13: the library's default MoE on the CICIDS2017 sample); `moe-ids report`
+states it on the means over seeds. The
 committed 3-seed results pass `--threads` (every core of the idle machine) rather than leave it to `auto_threads()`.
 
     python benchmarks/bench_training.py                      # both datasets, the library's default hyper-parameters

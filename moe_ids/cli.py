@@ -200,7 +200,7 @@ def cmd_export(a: argparse.Namespace) -> int:
 
 def cmd_report(a: argparse.Namespace) -> int:
     "`moe-ids report`: rewrite the results section of `--root`/README.md from the committed runs' metrics.json."
-    from moe_ids.report import update_readme
+    from moe_ids.readme import update_readme
     try: update_readme(a.root)
     except (FileNotFoundError, ValueError) as e:
         print(f"moe-ids report: {e}", file=sys.stderr)

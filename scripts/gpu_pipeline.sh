@@ -4,7 +4,7 @@
 #   NAME is a parameter file of params/, e.g. cicids2017-sample)
 # Each run writes runs/<name>/ (executed notebooks; metrics.json with the machine, the seconds per notebook and paths
 # relative to the repository) and figures/<name>/. `moe-ids report` then rewrites the README's results section from the
-# runs it reports (moe_ids.report.REPORTED_RUNS).
+# runs it reports (moe_ids.readme.REPORTED_RUNS).
 # Environment:
 #   PYTHON=python3   use this interpreter as it is (its torch, the project importable through PYTHONPATH) instead of
 #                    `make install` into .venv: for a machine with its own CUDA build of torch and no registry
