@@ -305,8 +305,8 @@ def _leave_one_out(ds: str, lo: dict) -> list:
         " / ".join(f"{g[len('gate_'):]} {w:.2f}" for g, w in zip(gates, ws) if not pd.isna(w))
         for ws in t[gates].to_numpy()]
     compared = [m for m in models if m.startswith("moe")] if "det_xgboost" in t.columns else []
-    for m in compared:
-        pairs = _by_seed(lo, m)
+    by_seed = {m: _by_seed(lo, m) for m in compared}
+    for m, pairs in by_seed.items():
         if pairs: tab[f"`{m}` >= XGBoost (seeds)"] = [f"{pairs[f][0]} of {pairs[f][1]}" if f in pairs else ""
                                                       for f in t.index]
     out = ["", f"**{ds}, leave one attack out**: share of the unseen family's flows flagged at the validation "
@@ -324,8 +324,7 @@ def _leave_one_out(ds: str, lo: dict) -> list:
         close = f", and is short by at most one seed standard deviation on {close}" if close else ""
         out += ["", f"{'The MoE' if m == 'moe' else f'The MoE variant `{m}`'} detects at least as large a share as "
                 f"XGBoost on {text} unseen families{close} (goal: at least half: {_met(2 * wins >= n)}{caveat})."]
-        pairs = _by_seed(lo, m)
-        if pairs: out[-1] += " " + _by_seed_text(pairs)
+        if by_seed[m]: out[-1] += " " + _by_seed_text(by_seed[m])
     return out
 
 def _robustness(ds: str, rob: dict) -> list:
