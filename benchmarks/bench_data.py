@@ -4,7 +4,8 @@
 import json, sys, time
 
 from moe_ids.evaluation import machine_description
-from moe_ids.data import Preprocessor, feature_spec, find_data_root, load_flows, split_flows
+from moe_ids.data import feature_spec, find_data_root, load_flows, split_flows
+from moe_ids.preprocess import Preprocessor
 
 
 def main(root=None):

@@ -10,7 +10,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from .checkpoint import Checkpoint, autocast, batches, to_tensors
-from .data import MISSING_STRATEGIES, _numeric_column, feature_stats
+from .preprocess import MISSING_STRATEGIES, _numeric_column, feature_stats
 from .metrics import binary_metrics, choose_threshold
 from .training import _optimizer, _step, drop_features, set_seed
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, replace
 from glob import glob
 from pathlib import Path
 import pandas as pd
-from .data import META_COLUMNS, MISSING_STRATEGIES
+from .data import META_COLUMNS
+from .preprocess import MISSING_STRATEGIES
 from .inference import MoEInference, alias_table, normalize_name, resolve_columns
 
 # %% auto #0

@@ -8,7 +8,8 @@ import os
 import numpy as np
 import pandas as pd
 from xgboost import XGBClassifier
-from .data import FeatureSpec, _cat_column, _numeric_column
+from .data import FeatureSpec
+from .preprocess import _cat_column, _numeric_column
 from .training import train_moe
 from .experts import EXPERTS
 from .moe import DEFAULT_EXPERTS

@@ -16,7 +16,8 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 from torch.overrides import TorchFunctionMode
-from .data import FeatureSpec, Preprocessor, PREPROCESSOR_VERSION, MISSING_STRATEGIES, apply_missing_strategy
+from .data import FeatureSpec
+from .preprocess import Preprocessor, PREPROCESSOR_VERSION, MISSING_STRATEGIES, apply_missing_strategy
 from .data import load_splits
 from .experts import EXPERTS
 from .moe import MoEClassifier

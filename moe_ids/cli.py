@@ -8,7 +8,8 @@ import argparse, contextlib, json, os, sys
 from pathlib import Path
 from typing import Iterator
 import pandas as pd
-from .data import DATASETS, MISSING_STRATEGIES
+from .data import DATASETS
+from .preprocess import MISSING_STRATEGIES
 from .records import _DUPLICATES, _formats, _merge_duplicates, read_chunks, source_records
 from .scoring import _BATCH_LINES, _BATCH_MS, _lines_writer, score_file, score_stream
 

@@ -16,9 +16,8 @@ import numpy as np
 import pandas as pd
 import torch
 from fastcore.basics import patch
-from .data import (
-    _MISSING_TOKENS, DATASETS, META_COLUMNS, MISSING_STRATEGIES, FeatureSpec, apply_missing_strategy, dataset_info,
-    feature_spec, slog1p)
+from .data import _MISSING_TOKENS, DATASETS, META_COLUMNS, FeatureSpec, dataset_info, feature_spec
+from .preprocess import MISSING_STRATEGIES, apply_missing_strategy, slog1p
 from . import __version__
 from .checkpoint import Checkpoint, load_checkpoint, load_pretrained
 

@@ -8,7 +8,8 @@ import json, os, re
 from pathlib import Path
 import numpy as np
 import pandas as pd
-from .data import DATASETS, MISSING_STRATEGIES
+from .data import DATASETS
+from .preprocess import MISSING_STRATEGIES
 from .metrics import gated_model, jsonable, leave_one_out_table
 
 # %% auto #0

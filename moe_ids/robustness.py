@@ -8,7 +8,8 @@ import numpy as np
 import pandas as pd
 from .analysis import save_figure
 from .checkpoint import Checkpoint
-from .data import FeatureSpec, MISSING_STRATEGIES, dataset_info
+from .data import FeatureSpec, dataset_info
+from .preprocess import MISSING_STRATEGIES
 from .metrics import binary_metrics, jsonable
 
 # %% auto #0

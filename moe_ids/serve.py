@@ -16,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, StrictBool, StrictFloat, StrictInt, StrictStr
 from starlette.exceptions import HTTPException
-from .data import MISSING_STRATEGIES
+from .preprocess import MISSING_STRATEGIES
 from .sources import canonical_records
 from .metrics import jsonable
 from .inference import MoEInference

@@ -15,7 +15,8 @@ import pandas as pd
 import torch
 from torch import nn, Tensor
 import torch.nn.functional as F
-from .data import FeatureSpec, Preprocessor, dataset_info, feature_spec, make_demo_flows, split_flows
+from .data import FeatureSpec, dataset_info, feature_spec, make_demo_flows, split_flows
+from .preprocess import Preprocessor
 from .metrics import best_threshold, binary_metrics
 from .experts import MFMHead, TabularExpert, n_params
 from .moe import MoEClassifier, _expert_entries

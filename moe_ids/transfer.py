@@ -13,8 +13,8 @@ from .adapt import _ks_to_quantiles, _stratified_val, adapt, budget_threshold, f
 from .analysis import save_figure
 from .baselines import XGBoostBaseline
 from .checkpoint import Checkpoint
-from .data import (N_QUANTILES, FeatureSpec, _numeric_column, _stratified_parts, feature_spec, find_data_root,
-                          load_flows, make_demo_flows)
+from .data import FeatureSpec, _stratified_parts, feature_spec, find_data_root, load_flows, make_demo_flows
+from .preprocess import N_QUANTILES, _numeric_column
 from .metrics import binary_metrics, choose_threshold, per_family_detection, summarise_seeds
 from .training import train_moe
 
