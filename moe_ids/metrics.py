@@ -8,12 +8,13 @@ import math
 import numpy as np
 import pandas as pd
 from scipy.optimize import minimize_scalar
+from scipy.stats import wilcoxon
 from sklearn.metrics import average_precision_score, roc_auc_score
 
 # %% auto #0
 __all__ = ['jsonable', 'binary_metrics', 'best_threshold', 'per_family_detection', 'expected_calibration_error',
            'apply_temperature', 'fit_temperature', 'calibration_report', 'choose_threshold', 'summarise_seeds',
-           'gated_model', 'leave_one_out_table']
+           'gated_model', 'leave_one_out_table', 'paired_difference']
 
 # %% ../nbs/00a_metrics.ipynb #5b7b6046
 def jsonable(o):
@@ -187,3 +188,17 @@ def leave_one_out_table(loao: dict, gate_model: str | None = None) -> pd.DataFra
         r.update({k[:-len("_mean")]: v for k, v in g.items() if k.startswith("gate_") and k.endswith("_mean")})
         rows[f] = r
     return pd.DataFrame.from_dict(rows, orient="index").sort_values("n", ascending=False, na_position="last")
+
+# %% ../nbs/00a_metrics.ipynb #5a4b2173
+def paired_difference(a, b) -> dict:
+    """`a` minus `b` over paired units (two equal-length sequences; pairs with a NaN are left out): `n` pairs, `wins`
+    (a > b), `losses`, `ties`, the `median` and `mean` difference, and `p` of the two-sided Wilcoxon signed-rank test
+    over the pairs that differ (None when none differ)."""
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape: raise ValueError(f"paired_difference needs paired values, got {a.shape} and {b.shape}")
+    d = (a - b)[~(np.isnan(a) | np.isnan(b))]
+    if not len(d): raise ValueError("paired_difference: no pair without a missing value")
+    nz = d[d != 0]
+    p = float(wilcoxon(nz, alternative="two-sided").pvalue) if len(nz) else None
+    return dict(n=len(d), wins=int((d > 0).sum()), losses=int((d < 0).sum()), ties=int((d == 0).sum()),
+                median=float(np.median(d)), mean=float(d.mean()), p=p)

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from .data import DATASETS
 from .preprocess import MISSING_STRATEGIES
-from .metrics import gated_model, jsonable, leave_one_out_table
+from .metrics import gated_model, jsonable, leave_one_out_table, paired_difference
 
 # %% auto #0
 __all__ = ['SUMMARY_METRICS', 'REPORT_METRICS', 'PROTOCOL_TITLES', 'GOAL_PROTOCOL', 'CROSS_GOALS', 'PACKET_GOALS', 'merge_nested',
@@ -296,6 +296,15 @@ def _by_seed_text(pairs: dict) -> str:
             f"{len(every)} of {len(pairs)} families{names(every)}, behind on every seed on {len(never)}{names(never)}, "
             f"and mixed on the other {len(pairs) - len(every) - len(never)}.")
 
+def _paired_text(t: pd.DataFrame, m: str) -> str:
+    "`metrics.paired_difference` of model `m` against XGBoost over the families of a `leave_one_out_table`, in words."
+    r = paired_difference(t[f"det_{m}"], t["det_xgboost"])
+    k = r["n"] - r["ties"]
+    p = "no family differs" if r["p"] is None else (f"Wilcoxon signed-rank, two-sided, p = {r['p']:.2f} over the {k} "
+                                                     + ("family that differs" if k == 1 else "families that differ"))
+    return (f"Paired over the {r['n']} families (each the mean over seeds), `{m}` minus XGBoost: median "
+            f"{100 * r['median']:+.1f} pt, mean {100 * r['mean']:+.1f} pt ({p}).")
+
 def _leave_one_out(ds: str, lo: dict) -> list:
     t, models, gm = leave_one_out_table(lo), [m for m in lo if m != "setup"], gated_model(lo)
     tab = pd.DataFrame({m: [_pm({"d_mean": mu, "d_std": sd}, "d", digits=3)
@@ -326,6 +335,7 @@ def _leave_one_out(ds: str, lo: dict) -> list:
         out += ["", f"{'The MoE' if m == 'moe' else f'The MoE variant `{m}`'} detects at least as large a share as "
                 f"XGBoost on {text} unseen families{close} (goal: at least half: {_met(2 * wins >= n)}{caveat})."]
         if by_seed[m]: out[-1] += " " + _by_seed_text(by_seed[m])
+        out[-1] += " " + _paired_text(t, m)
     return out
 
 def _robustness(ds: str, rob: dict) -> list:
