@@ -26,10 +26,12 @@ def label_column(df: pd.DataFrame) -> str | None:
     hits = [c for c in df.columns if str(c).strip().lower() == "label"]
     return hits[0] if hits else None
 
+# %% ../nbs/06a_adapt.ipynb #acc29bc9
 def without_labels(df: pd.DataFrame) -> pd.DataFrame:
     "`df` without its label columns (a text `label` column is not the integer target `Preprocessor.transform` reads)."
     return df.drop(columns=[c for c in df.columns if str(c).strip().lower() in ("label", "attack")])
 
+# %% ../nbs/06a_adapt.ipynb #fa2fe296
 def binary_labels(df: pd.DataFrame, what: str = "flows") -> np.ndarray:
     """0 (benign: `BENIGN_SPELLINGS`, any case) / 1 (anything else) per row of `df`'s label column; a clear error
     when there is no label column or a row has no label."""

@@ -149,6 +149,7 @@ def model_cache_key(name: str) -> dict:
     extra = sorted(kinds - set(DEFAULT_EXPERTS))
     return {"expert_defaults": {k: EXPERTS[k].defaults for k in extra}} if extra else {}
 
+# %% ../nbs/04a_baselines_models.ipynb #6aeb1674
 def model_factories(names, xgb_params: dict | None = None, **train_options) -> dict:
     """Name -> `factory(spec, seed)` for `evaluation.run_protocol`, one per name of `names` (see `MODEL_NAMES`); each
     factory's `cache_key` attribute is `model_cache_key(name)`."""

@@ -181,6 +181,7 @@ def running_server(checkpoint_dir, model_path: str = "eager", extra_args=(), sta
             try: p.wait(10)
             except subprocess.TimeoutExpired: p.kill()
 
+# %% ../nbs/08c_bench.ipynb #3e1c8861
 def _client(port: int, bodies: list, stop_at: float, out: list) -> None:
     "One client: POST single flows over one keep-alive connection until `stop_at`; appends (latencies, statuses)."
     conn, lat, codes, i = http.client.HTTPConnection("127.0.0.1", port, timeout=60), [], Counter(), 0
@@ -218,6 +219,7 @@ def rest_load(port: int, df: pd.DataFrame, clients: int, seconds: float = 5.0) -
                 p99_ms=1e3 * float(np.quantile(lat, 0.99)) if len(lat) else None,
                 statuses=dict(codes), errors=int(sum(codes.values()) - ok))
 
+# %% ../nbs/08c_bench.ipynb #f2046c21
 def bench_rest(checkpoint_dir, df: pd.DataFrame, clients=(1, 8, 64), seconds: float = 5.0,
                model_path: str = "eager") -> dict:
     "`rest_load` at each number of `clients` against one `moe-ids serve` subprocess (warmed up by one request)."

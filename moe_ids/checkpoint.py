@@ -41,6 +41,7 @@ def to_tensors(arrays: dict, device="cpu") -> dict:
     "Numpy arrays of `Preprocessor.transform` (every key: `x_<group>`, `mask_<group>`, `x_cat`, `y`) -> torch tensors."
     return {k: torch.from_numpy(np.array(v)).to(device) for k, v in arrays.items()}
 
+# %% ../nbs/02a_checkpoint.ipynb #d2ed7e5d
 def batches(tensors: dict, batch_size: int, shuffle: bool = False, generator: torch.Generator | None = None):
     "Yield dicts of row batches of `tensors` (all with the same first dimension)."
     n = len(next(iter(tensors.values())))
@@ -482,6 +483,7 @@ def pretrained_dir(name: str = "cicids2017") -> Path:
                                 "moe-ids, or train one with `moe-ids train` and pass --checkpoint")
     return path
 
+# %% ../nbs/02a_checkpoint.ipynb #7dc74878
 def load_pretrained(name: str = "cicids2017", device="cpu") -> Checkpoint:
     "The pretrained checkpoint `name` shipped in the package (see `pretrained_dir`)."
     return load_checkpoint(pretrained_dir(name), device=device)

@@ -199,6 +199,7 @@ def cmd_export(a: argparse.Namespace) -> int:
     print(json.dumps({"onnx": str(out), "sidecar": str(out.with_suffix(".json"))}))
     return 0
 
+# %% ../nbs/08a_cli.ipynb #e8ea17df
 def cmd_report(a: argparse.Namespace) -> int:
     "`moe-ids report`: rewrite the results section of `--root`/README.md from the committed runs' metrics.json."
     from moe_ids.readme import update_readme

@@ -44,6 +44,7 @@ class DatasetInfo:
     shortcut_group: str = "tabular"           # the group that takes the shortcuts when they are kept
     more_folders: tuple = ()                  # sub-folders of further draws from the same release (`load_dataset`)
 
+# %% ../nbs/00_data.ipynb #9ba3ff1b
 DATASETS: dict = {}
 
 def register_dataset(info: DatasetInfo) -> DatasetInfo:
@@ -53,6 +54,7 @@ def register_dataset(info: DatasetInfo) -> DatasetInfo:
     DATASETS[info.name] = info
     return info
 
+# %% ../nbs/00_data.ipynb #b8b32dc9
 def dataset_info(name: str) -> DatasetInfo:
     "The registry record of dataset `name`, with a clear error for an unknown one."
     if name not in DATASETS: raise ValueError(f"unknown dataset {name!r}; known: {sorted(DATASETS)}")

@@ -51,6 +51,7 @@ def machine_description(details: bool = False) -> str:
     cpu = names[0] if names else (platform.processor() or "CPU model unknown")
     return f"{out}, {cpu}, {threads}, load average {os.getloadavg()[0]:.2f}"
 
+# %% ../nbs/04_baselines.ipynb #2a800fdc
 def _log_cache_use(cache, name: str, reused: bool, meta: dict):
     log = os.environ.get(CACHE_LOG_ENV)
     if not log: return
@@ -81,6 +82,7 @@ def cached_result(cache, key: dict, compute) -> dict:
     _log_cache_use(cache, name, False, meta)
     return json.loads(text)["result"]          # the same value a resumed run reads
 
+# %% ../nbs/04_baselines.ipynb #7f555b24
 def _fit_and_score(make, name, spec, seed, train, val, test, n_bins) -> dict:
     "Fit one model, choose its threshold on `val`, score `test`: the metrics row of `evaluate_models`."
     t0 = time.perf_counter()

@@ -95,6 +95,7 @@ def expected_calibration_error(y, p, n_bins: int = 15) -> float:
     gap = np.abs(np.bincount(b, y, n_bins) - np.bincount(b, p, n_bins))
     return float(gap.sum() / cnt.sum())
 
+# %% ../nbs/00a_metrics.ipynb #f5801312
 _EPS = 1e-12
 
 def _as_logits(x, kind: str = "auto") -> np.ndarray:
@@ -116,6 +117,7 @@ def apply_temperature(logits_or_probs, temperature: float, kind: str = "auto") -
     if not temperature > 0: raise ValueError(f"temperature must be > 0, got {temperature}")
     return 1.0 / (1.0 + np.exp(-_as_logits(logits_or_probs, kind) / temperature))
 
+# %% ../nbs/00a_metrics.ipynb #1d7f0513
 def fit_temperature(logits_or_probs, y, kind: str = "auto", bounds=(1e-2, 1e2)) -> float:
     "Temperature minimising the log loss of `apply_temperature(logits_or_probs, T)` against `y` (fit it on validation)."
     z = _as_logits(logits_or_probs, kind)
@@ -126,6 +128,7 @@ def fit_temperature(logits_or_probs, y, kind: str = "auto", bounds=(1e-2, 1e2)) 
     r = minimize_scalar(nll, bounds=tuple(math.log(b) for b in bounds), method="bounded", options=dict(xatol=1e-5))
     return float(math.exp(r.x))
 
+# %% ../nbs/00a_metrics.ipynb #3ce6c739
 def calibration_report(y_val, p_val, y_test, p_test, n_bins: int = 15) -> dict:
     "ECE on test before (`ece`) and after (`ece_temp`) temperature scaling fitted on validation, and the `temperature`."
     t = fit_temperature(p_val, y_val, kind="proba")

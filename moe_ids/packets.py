@@ -23,6 +23,7 @@ def capture_labels(folder) -> pd.DataFrame:
     lab["port"] = pd.to_numeric(lab["victim_port"], errors="coerce")   # "1000 distinct ports": any port
     return lab.set_index("file")
 
+# %% ../nbs/08d_packets.ipynb #43ebef0c
 def attack_flows(flows: pd.DataFrame, attacker: str, victim: str, port=None) -> np.ndarray:
     """Which `flows` are between `attacker` and `victim` (either direction; on the victim's `port` when it is a
     number); all False for a benign capture (no attacker)."""
@@ -42,6 +43,7 @@ def flagged(p: np.ndarray, is_attack: np.ndarray, threshold: float) -> dict:
     return dict(attack_flows=int(a.sum()), attack_flagged=share(a), benign_flows=int((~a).sum()),
                 benign_flagged=share(~a))
 
+# %% ../nbs/08d_packets.ipynb #a3ca3fa5
 def capture_goals(rows: pd.DataFrame, min_share: float = 0.5, min_detected: float = 0.75,
                   max_benign: float = 0.05) -> dict:
     """The issue's goals over one extractor's rows (one per capture, from `flagged`, plus the pooled benign share):
@@ -65,6 +67,7 @@ def pair_flows(ours: pd.DataFrame, ref: pd.DataFrame) -> tuple[pd.DataFrame, pd.
     both = a.index.intersection(b.index)
     return a.loc[both], b.loc[both]
 
+# %% ../nbs/08d_packets.ipynb #70f0479a
 def feature_agreement(ours: pd.DataFrame, ref: pd.DataFrame, features, rtol: float = 0.01) -> pd.DataFrame:
     """Per feature of `features`: paired flows with a value in both, the share that agree within `rtol` (relative to
     the larger magnitude; both zero agrees) and the median relative difference."""

@@ -32,6 +32,7 @@ class FlowFormat:
     tools: tuple = ()               # external programs it needs
     extra: str | None = None        # the pip extra that installs its Python dependency
 
+# %% ../nbs/00b_sources.ipynb #c41e89f6
 FORMATS: dict = {}
 
 def register_format(f: FlowFormat) -> FlowFormat:
@@ -50,6 +51,7 @@ TOOL_PACKAGES = {"softflowd": "softflowd", "nfcapd": "nfdump", "nfdump": "nfdump
 class ToolMissing(RuntimeError):
     "An external program or an optional Python package a format needs is not installed."
 
+# %% ../nbs/00b_sources.ipynb #e09c47bc
 def need_tools(fmt: FlowFormat) -> None:
     "Raise `ToolMissing`, naming what to install, when a program or the Python extra of `fmt` is absent."
     gone = [t for t in fmt.tools if shutil.which(t) is None]
@@ -68,6 +70,7 @@ def read_report(read: int, flows: int, skipped: list, **more) -> dict:
     reasons, `skipped` being [{"record": position, "reason": text}])."""
     return dict(read=int(read), flows=int(flows), skipped=len(skipped), skipped_first=skipped[:5], **more)
 
+# %% ../nbs/00b_sources.ipynb #c3eda8e0
 def canonical_frame(values: dict, dataset: str, meta: dict | None = None, index=None) -> pd.DataFrame:
     """A frame with every numeric and categorical feature of `dataset` (from `values`; absent ones missing: NaN, or ""
     for categoricals) and the metadata columns `meta` (e.g. src_ip, dst_port, timestamp) first."""
@@ -94,6 +97,7 @@ def capture_kind(head: bytes) -> str | None:
     if head[:4] == _PCAPNG_SHB: return "pcapng"
     return None
 
+# %% ../nbs/00b_sources.ipynb #4be632d6
 def _walk(buf: bytes, kind: str) -> tuple[int, str | None, int]:
     "(packets, why the capture is cut or None, bytes up to the end of its last whole record) of a pcap or pcapng file."
     n, size = 0, len(buf)
@@ -439,6 +443,7 @@ def detect_format(path) -> str:
     if path.suffix.lower() in CAPTURE_SUFFIXES: capture_info(path)   # says why it is not a capture
     return TABLE
 
+# %% ../nbs/00b_sources.ipynb #dcf96678
 def read_source(path, fmt: str = "auto") -> pd.DataFrame:
     """The flows of `path` in format `fmt` (a `FORMATS` key, or auto) as a canonical frame; `attrs["read_report"]`
     counts what was read and skipped, and `attrs["format"]`/`attrs["dataset"]` say how it was read."""
@@ -463,6 +468,7 @@ def records_format(keys) -> str | None:
     if "id.orig_h" in keys or {"orig_pkts", "resp_pkts"} <= keys: return "zeek"
     return None
 
+# %% ../nbs/00b_sources.ipynb #b804c53a
 def convert_records(records: list, dataset: str) -> pd.DataFrame | None:
     """The flow records `records` (dicts) as a canonical frame of `dataset` when they are NFStream (CICIDS2017 only)
     or Zeek records, else None (they are read by name)."""

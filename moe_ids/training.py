@@ -62,6 +62,7 @@ def cpu_has_bf16() -> bool:
     try: return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
     except AttributeError: return False
 
+# %% ../nbs/03_training.ipynb #1acad4ab
 def train_autocast(device: torch.device, precision: str = "auto"):
     """The autocast context of the training steps: `bf16` (bfloat16 autocast), `fp32` (none), or `auto`: bf16 on CUDA
     and on CPUs with native bf16 (`cpu_has_bf16`), fp32 elsewhere. Validation, the threshold and all predictions run
@@ -206,6 +207,7 @@ def piecewise_bins(x: np.ndarray, present: np.ndarray, n_bins: int = 48, y: np.n
         out.append([float(e) for e in compute_bins(torch.as_tensor(v[:, None]), n_bins, **kw)[0]])
     return out
 
+# %% ../nbs/03_training.ipynb #4fe6c3e0
 def with_piecewise_bins(model_options: dict | None, arrays: dict, group: str = "tabular") -> dict:
     """`model_options` with `bins` filled in from the training `arrays` where `num_embeddings="piecewise"` is asked for
     without bins: as a flat option or under the `tabular` part (feature group `group`), or in an entry of `experts`
@@ -375,6 +377,7 @@ def small_checkpoint(train: pd.DataFrame, val: pd.DataFrame, dataset: str | None
     if path is not None: ck.save(path)
     return ck
 
+# %% ../nbs/03_training.ipynb #d08e45d5
 @lru_cache(maxsize=4)
 def _demo_checkpoint(n: int, seed: int) -> Checkpoint:
     train, val, _ = split_flows(make_demo_flows(n, seed=seed), seed=seed)

@@ -184,6 +184,7 @@ def shifted_features(train: pd.DataFrame, flows: pd.DataFrame, spec: FeatureSpec
         if len(b) and q is not None and _ks_to_quantiles(q, b) > max_shift: out.append(c)
     return out
 
+# %% ../nbs/06b_transfer.ipynb #36b6c0cd
 def _recipe_options(recipe: dict, train: pd.DataFrame, dev: pd.DataFrame, dataset: str) -> dict:
     """`train_moe` options of a recipe: plain options pass through; `drop_shifted: tau` trains without the features
     shifted by more than tau between `train` and the unlabelled development flows (a `spec` without them);
@@ -276,6 +277,7 @@ def summarise_curve(rows: list) -> dict:
         {k: v for k, v in r.items() if k not in ("model", "recipe", "step", "seed")})
     return {m: {s: summarise_seeds(v) for s, v in steps.items()} for m, steps in out.items()}
 
+# %% ../nbs/06b_transfer.ipynb #0d944c29
 def transfer_goals(curve: dict, max_fpr: float = 0.01) -> dict:
     """The issue's goals checked from `summarise_curve` output: zero-shot MoE F1 >= XGBoost's; after adapt + calibrate
     F1 >= 0.90 with benign FPR <= `max_fpr`; after finetune on 5% F1 >= 0.97."""
