@@ -11,10 +11,11 @@ PKG = ROOT / "moe_ids"
 # data/metrics -> experts -> moe -> checkpoint -> training -> evaluation/baselines/report/readme/adapt
 # -> analysis/robustness/transfer
 # -> inference/records -> accelerate -> bench/serve/archive/scoring -> cli/pipeline/packets
-LAYERS = {"data": 0, "preprocess": 0, "metrics": 0, "sources": 0, "exporters": 0, "experts": 1, "moe": 2, "checkpoint": 3,
-          "training": 4, "evaluation": 5, "baselines": 5, "report": 5, "bench_report": 5, "readme": 5, "adapt": 5,
-          "analysis": 6, "robustness": 6, "transfer": 6, "inference": 7, "records": 7, "accelerate": 8,
-          "bench": 9, "serve": 9, "archive": 9, "scoring": 9, "packets": 10, "cli": 10, "pipeline": 10}
+LAYERS = {"data": 0, "preprocess": 0, "metrics": 0, "sources": 0, "exporters": 0, "experts": 1, "moe": 2,
+          "checkpoint": 3, "training": 4, "evaluation": 5, "baselines": 5, "report": 5, "bench_report": 5,
+          "readme": 5, "adapt": 5, "analysis": 6, "robustness": 6, "transfer": 6, "inference": 7, "records": 7,
+          "accelerate": 8, "bench": 9, "serve": 9, "archive": 9, "scoring": 9, "packets": 10, "cli": 10,
+          "pipeline": 10}
 
 
 def _imports(path):
