@@ -79,7 +79,8 @@ def card_markdown(c: dict) -> str:
         "defaults do not reach), "
         f"training options {c['train_options']}, recipe {c.get('recipe') or 'the library defaults'} (chosen by the "
         "cross-extraction protocol on its development part, see `runs/cicids2017-transfer`); "
-        f"{c['epochs_run']} epochs ({c['stop_reason']}), "
+        f"{c['epochs_run']} epochs ({c['stop_reason']})" + (f" after {c['pretrain_epochs']} epoch(s) of masked-feature "
+        "pretraining (stage 1), " if c.get("pretrain_epochs") else ", no stage 1 (masked-feature pretraining), ") +
         f"{c['train_seconds']:.0f} s on {c['machine']}.",
         f"- Decision threshold {c['threshold']:.4f}, chosen on the validation split.", "",
         "## In-distribution results (test split)", "",
@@ -126,7 +127,8 @@ def main(argv=None) -> int:
     ap.add_argument("--data-root", default=None)
     ap.add_argument("--out", default=None, help="default: moe_ids/models/<dataset>")
     ap.add_argument("--epochs", type=int, default=10)
-    ap.add_argument("--pretrain-epochs", type=int, default=1)
+    ap.add_argument("--pretrain-epochs", type=int, default=0, help="stage 1 (masked-feature pretraining) epochs; "
+                    "0, the library default: benchmarks/study_pretraining.py measures no gain from it")
     ap.add_argument("--time-budget", type=float, default=1500.0, help="seconds of training at most")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--card-only", action="store_true", help="rewrite MODEL_CARD.md from card.json, no training")
@@ -135,7 +137,11 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     out = Path(a.out or ROOT / "moe_ids" / "models" / a.dataset)
     if a.card_only:
-        (out / "MODEL_CARD.md").write_text(card_markdown(json.loads((out / "card.json").read_text())))
+        card = json.loads((out / "card.json").read_text())
+        if "pretrain_epochs" not in card:          # a card written before it was recorded: the config.json has it
+            card["pretrain_epochs"] = json.loads((out / "config.json").read_text())["train_config"]["pretrain_epochs"]
+            (out / "card.json").write_text(json.dumps(card, indent=1) + "\n")
+        (out / "MODEL_CARD.md").write_text(card_markdown(card))
         return 0
     root = find_data_root(a.data_root)
     if root is None:
@@ -159,7 +165,8 @@ def main(argv=None) -> int:
                 split={"train": len(train), "val": len(val), "test": len(test)}, seed=a.seed,
                 dropped=sorted(ck.spec.dropped), n_params=n_params(ck.model), experts=ck.expert_names,
                 train_options={k: ck.train_config[k] for k in ("feature_dropout", "group_dropout", "lr", "batch_size")},
-                epochs_run=ck.metrics["epochs_run"], stop_reason=ck.metrics["stop_reason"],
+                pretrain_epochs=ck.train_config["pretrain_epochs"], epochs_run=ck.metrics["epochs_run"],
+                stop_reason=ck.metrics["stop_reason"],
                 train_seconds=ck.metrics["wall_seconds"], threshold=float(ck.threshold),
                 machine=f"{platform.machine()}, {os.cpu_count()} CPU cores, CPU only", test=scores(ck, test),
                 validation={k: ck.metrics[k] for k in ("f1", "precision", "recall")})
