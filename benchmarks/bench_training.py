@@ -116,6 +116,8 @@ def bench(dataset: str, root: Path, a, seed: int) -> dict:
         stage2_epochs=ck.metrics["epochs_run"],
         best_epoch=ck.metrics["best_epoch"],
         stop_reason=ck.metrics["stop_reason"],
+        train_precision=ck.metrics["train_precision"],
+        cpu_capability=torch.backends.cpu.get_cpu_capability(),
         mfm_heldout_loss=s1,
         val_f1_per_epoch=[round(x["val_f1"], 5) for x in h if x["stage"] == 2],
         data_seconds=t_data,

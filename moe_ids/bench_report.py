@@ -134,7 +134,8 @@ def training_summaries(b: dict) -> list:
     model options, precision, epochs of both stages), a dict per group: its seeds, `summarise_seeds` of the results
     (test F1, validation F1, training seconds, ...), the epochs run, the load averages, whether the model was built
     as the library's default MoE when it was measured (the results' `library_default`; None in results written before
-    the benchmark recorded it), and the verdict on `TRAINING_GOAL` (on the means) where the goal's dataset and the
+    the benchmark recorded it), the arithmetic the training steps ran in (`ran_in`, e.g. fp32 for precision `auto` on a
+    CPU without bf16) and torch's CPU capability (`cpu_capability`) where recorded, and the verdict on `TRAINING_GOAL` (on the means) where the goal's dataset and the
     seed-sized model (no `d_block` option) make it apply, else None."""
     groups = {}
     for r in b["results"]:
@@ -149,6 +150,8 @@ def training_summaries(b: dict) -> list:
                  epochs=epochs, seeds=[r.get("seed", 0) for r in rs], epochs_run=[r["stage2_epochs"] for r in rs],
                  best_epochs=[r["best_epoch"] for r in rs], load_before=[r["load_average_before"] for r in rs],
                  load_after=[r["load_average_after"] for r in rs], n_params=rs[0]["n_params"])
+        s["ran_in"] = sorted({r["train_precision"] for r in rs if r.get("train_precision")})
+        s["cpu_capability"] = sorted({r["cpu_capability"] for r in rs if r.get("cpu_capability")})
         s["default"] = all(r["library_default"] for r in rs) if all("library_default" in r for r in rs) else None
         applies = ds == g["dataset"] and "d_block" not in s["model_options"]
         s["goal_met"] = (s["train_wall_seconds_mean"] <= g["seconds"] and s["test_f1_mean"] >= g["f1"]) if applies \
@@ -160,6 +163,11 @@ def training_summaries(b: dict) -> list:
 def _training_machine(m) -> str:
     "The machine of a training benchmark: the text of `machine_description`, or the dict of results before it."
     return m if isinstance(m, str) else f"{m['cpu_count']} cores, {m['torch_threads']} torch threads"
+
+def _ran_in(s: dict) -> str:
+    "What a `training_summaries` configuration's training steps ran in, and on which CPU capability, where recorded."
+    cpu = f" on a CPU with {'/'.join(s['cpu_capability'])}" if s.get("cpu_capability") else ""
+    return f" (ran in {'/'.join(s['ran_in'])}{cpu})" if s.get("ran_in") else ""
 
 def _training_bench(b: dict) -> list:
     """The training benchmark (`benchmarks/bench_training.py`): per configuration (`training_summaries`) the model, its
@@ -175,7 +183,7 @@ def _training_bench(b: dict) -> list:
         label = {True: " (the library default)", False: " (not the library default)", None: ""}[s["default"]]
         seeds = f"seed{'s' if many else ''} {one(s['seeds'])}"
         line = (f"{s['dataset']}: `{s['model']}`{label}, "
-                f"{s['n_params']:,} parameters, precision `{s['precision']}`, model options "
+                f"{s['n_params']:,} parameters, precision `{s['precision']}`{_ran_in(s)}, model options "
                 f"`{json.dumps(s['model_options'])}`, {s['pretrain_epochs']} MFM + {one(s['epochs_run'])} epochs "
                 f"({s['stage2_seconds_per_epoch_mean']:.1f} s each, best {one(s['best_epochs'])}), {seeds}: "
                 f"test F1 **{f1}**, validation F1 {s['val_f1_mean']:.5f}, training "
