@@ -135,8 +135,8 @@ def training_summaries(b: dict) -> list:
     (test F1, validation F1, training seconds, ...), the epochs run, the load averages, whether the model was built
     as the library's default MoE when it was measured (the results' `library_default`; None in results written before
     the benchmark recorded it), the arithmetic the training steps ran in (`ran_in`, e.g. fp32 for precision `auto` on a
-    CPU without bf16) and torch's CPU capability (`cpu_capability`) where recorded, and the verdict on `TRAINING_GOAL` (on the means) where the goal's dataset and the
-    seed-sized model (no `d_block` option) make it apply, else None."""
+    CPU without bf16) and torch's CPU capability (`cpu_capability`) where recorded, and the verdict on `TRAINING_GOAL`
+    (on the means) where the goal's dataset and the seed-sized model (no `d_block` option) make it apply, else None."""
     groups = {}
     for r in b["results"]:
         c = r["train_config"]
