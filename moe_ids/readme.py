@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 from .data import DATASETS
-from .metrics import leave_one_out_table, paired_difference
+from .metrics import leave_one_out_table
 from .report import (GOAL_PROTOCOL, _met, _seeds_caveat, _zero_day_wins, machine_pairs_markdown, markdown_table,
                             missing_strategy_markdown, results_markdown)
 from .bench_report import TRAINING_GOAL, bench_markdown, training_summaries
@@ -18,9 +18,8 @@ from .bench_report import TRAINING_GOAL, bench_markdown, training_summaries
 __all__ = ['README_START', 'README_END', 'REPORTED_RUNS', 'goals_markdown', 'update_readme']
 
 # %% ../nbs/10b_readme.ipynb #a0624793
-def _paired_goal_text(t: pd.DataFrame, m: str) -> str:
-    "The median gap of model `m` to XGBoost over the families of a `leave_one_out_table`, with the Wilcoxon p-value."
-    r = paired_difference(t[f"det_{m}"], t["det_xgboost"])
+def _paired_goal_text(r: dict) -> str:
+    "The median gap of the `paired` difference of `report._zero_day_wins`, with the Wilcoxon p-value."
     return f"; median gap {100 * r['median']:+.1f} pt" + (f", Wilcoxon p {r['p']:.2f}" if r["p"] is not None else "")
 
 def goals_markdown(runs: dict, benches: dict | None = None) -> str:
@@ -52,11 +51,11 @@ def goals_markdown(runs: dict, benches: dict | None = None) -> str:
             if not lo or "xgboost" not in lo or len(lo.get("setup", {}).get("seeds", [])) < 3: continue
             t, caveat = leave_one_out_table(lo), _seeds_caveat(lo["setup"]["seeds"])
             for k in [k for k in lo if k.startswith("moe")]:
-                wins, n, text, close = _zero_day_wins(t, k)
+                wins, n, text, close, paired = _zero_day_wins(t, k)
                 if n: rows.append({"goal": f"{ds}: zero-day, MoE >= XGBoost on half the unseen families",
                                    "run": f"`{r}`", "MoE variant": f"`{k}`",
                                    "result": text + (f"; short by at most one seed sd on {close}" if close else "")
-                                             + _paired_goal_text(t, k),
+                                             + _paired_goal_text(paired),
                                    "verdict": _met(2 * wins >= n) + (f" ({caveat})" if caveat else "")})
     g = TRAINING_GOAL
     for f, b in (benches or {}).items():

@@ -187,10 +187,7 @@ def _packets(ds: str, p: dict) -> list:
                 f"{'met' if t['overhead_ratio'] <= 1 else 'missed'})."]
     return out
 
-# %% ../nbs/10_report.ipynb #b45adc6b
-def _is_protocol(s) -> bool:
-    return isinstance(s, dict) and "setup" in s and any(isinstance(v, dict) and "f1_mean" in v for v in s.values())
-
+# %% ../nbs/10_report.ipynb #7293efc5
 def _epochs_text(per_notebook: dict) -> str:
     """The stage-2 and stage-1 epochs of each notebook of a run that sets them (`04_baselines 15 epochs, no stage 1`),
     with the training options it overrides (`train_overrides`)."""
@@ -218,6 +215,7 @@ def _passes_text(r: dict) -> str:
             f"{sum(e.get('total_seconds') or 0 for e in earlier):.1f} s" if earlier else "")
 
 def _run_header(r: dict) -> list:
+    "The lines that open a run's results: machine, wall time and what it left out, options, epochs."
     seconds = ", ".join(f"{k} {v} s" for k, v in r.get("notebook_seconds", {}).items())
     out = [f"Machine: {r.get('machine', 'unknown')}. Pipeline wall time {r.get('total_seconds', '?')} s ({seconds})"
            f"{_passes_text(r)}."]
@@ -228,7 +226,9 @@ def _run_header(r: dict) -> list:
     if r.get("synthetic"): out += ["", "**SYNTHETIC DEMO DATA: these numbers say nothing about intrusion detection.**"]
     return out
 
+# %% ../nbs/10_report.ipynb #6ec31505
 def _training(t: dict) -> list:
+    "The line of a trained MoE (`training` of `metrics.json`): size, test metrics, epochs and time."
     te, va = t["test"], t["validation"]
     epochs = ", ".join(f"{k} {v:.1f} s/epoch" for k, v in t["seconds_per_epoch"].items())
     return ["", f"Trained MoE ({t['n_params']:,} parameters, options {t['model_options']}, device {t['device']}): "
@@ -236,7 +236,15 @@ def _training(t: dict) -> list:
             f"positives, {te['fn']} false negatives) at the validation threshold {t['threshold']:.3f}; "
             f"{va['epochs_run']} epochs, {epochs}, {va['wall_seconds']:.0f} s in all."]
 
+def _met(ok: bool) -> str: return "met" if ok else "missed"
+
+def _seeds_caveat(seeds) -> str:
+    "What to add to a verdict measured over `seeds` when the goal's 3 seeds were not the ones used ('' for 3 seeds)."
+    return "" if len(seeds) == 3 else f"{len(seeds)} seed(s), the goal is stated over 3"
+
 def _protocol(ds: str, proto: str, s: dict) -> list:
+    """A protocol section: the summary table, MoE minus XGBoost with the goal's verdict, and the MoE variant
+    with the best validation F1 where that is not `moe`."""
     setup = s.get("setup", {})
     sizes = sorted({v["test"] for v in setup.get("split_sizes", {}).values()})
     title = PROTOCOL_TITLES.get(proto, proto.replace("_", " "))
@@ -258,24 +266,23 @@ def _protocol(ds: str, proto: str, s: dict) -> list:
         f"The MoE variant with the best validation F1, `{best}` ({moes[best]['val_f1_mean']:.4f}): "
         f"{g:+.2f} F1 points{verdict(g)}"]
 
-def _met(ok: bool) -> str: return "met" if ok else "missed"
-
-def _seeds_caveat(seeds) -> str:
-    "What to add to a verdict measured over `seeds` when the goal's 3 seeds were not the ones used ('' for 3 seeds)."
-    return "" if len(seeds) == 3 else f"{len(seeds)} seed(s), the goal is stated over 3"
-
+# %% ../nbs/10_report.ipynb #82f03d44
 def _zero_day_wins(t: pd.DataFrame, m: str) -> tuple:
-    """(families on which model `m` detects at least as large a share as XGBoost, families both left out, text, close)
-    of a `leave_one_out_table`; the text says how many of those families are ties (the same mean rate, e.g. both 0),
-    `close` ('' if none) how many of the others `m` misses by no more than the larger standard deviation over seeds of
-    the two (where the verdict hangs on seed noise)."""
+    """(families on which model `m` detects at least as large a share as XGBoost, families both left out, text, close,
+    paired) of a `leave_one_out_table`; the text says how many of those families are ties (the same mean rate, e.g.
+    both 0), `close` ('' if none) how many of the others `m` misses by no more than the larger standard deviation over
+    seeds of the two (where the verdict hangs on seed noise), `paired` the `metrics.paired_difference` of `m` minus
+    XGBoost over those families (None when there are none), which the count is taken from."""
     both = t.dropna(subset=[f"det_{m}", "det_xgboost"])
+    if both.empty: return 0, 0, "0 of 0", "", None
+    r = paired_difference(both[f"det_{m}"], both["det_xgboost"])
+    wins = r["wins"] + r["ties"]
     gap = both["det_xgboost"] - both[f"det_{m}"]
     spread = both[[f"det_{m}_std", "det_xgboost_std"]].max(axis=1).fillna(0)    # NaN: one seed
-    wins, ties, close = (gap <= 0).sum(), (gap == 0).sum(), ((gap > 0) & (gap <= spread)).sum()
-    text = f"{wins} of {len(both)}" + (f" ({ties} of them tied)" if ties else "")
-    close = f"{close} of the other {len(both) - wins}" if close else ""
-    return int(wins), len(both), text, close
+    close = int(((gap > 0) & (gap <= spread)).sum())
+    text = f"{wins} of {r['n']}" + (f" ({r['ties']} of them tied)" if r["ties"] else "")
+    close = f"{close} of the other {r['n'] - wins}" if close else ""
+    return wins, r["n"], text, close, r
 
 def _by_seed(lo: dict, m: str, ref: str = "xgboost") -> dict:
     """Per left-out family, model `m` against `ref` seed by seed (a seed gives both the same split): (seeds on which
@@ -296,9 +303,8 @@ def _by_seed_text(pairs: dict) -> str:
             f"{len(every)} of {len(pairs)} families{names(every)}, behind on every seed on {len(never)}{names(never)}, "
             f"and mixed on the other {len(pairs) - len(every) - len(never)}.")
 
-def _paired_text(t: pd.DataFrame, m: str) -> str:
-    "`metrics.paired_difference` of model `m` against XGBoost over the families of a `leave_one_out_table`, in words."
-    r = paired_difference(t[f"det_{m}"], t["det_xgboost"])
+def _paired_text(r: dict, m: str) -> str:
+    "The `paired` difference of `_zero_day_wins` (model `m` minus XGBoost over the unseen families) in words."
     k = r["n"] - r["ties"]
     p = "no family differs" if r["p"] is None else (f"Wilcoxon signed-rank, two-sided, p = {r['p']:.2f} over the {k} "
                                                      + ("family that differs" if k == 1 else "families that differ"))
@@ -306,6 +312,8 @@ def _paired_text(t: pd.DataFrame, m: str) -> str:
             f"{100 * r['median']:+.1f} pt, mean {100 * r['mean']:+.1f} pt ({p}).")
 
 def _leave_one_out(ds: str, lo: dict) -> list:
+    """The leave-one-attack-out section: per unseen family each model's detection rate, the gate weights and
+    the seed-by-seed count; per MoE variant, the zero-day goal and the paired comparison with XGBoost."""
     t, models, gm = leave_one_out_table(lo), [m for m in lo if m != "setup"], gated_model(lo)
     tab = pd.DataFrame({m: [_pm({"d_mean": mu, "d_std": sd}, "d", digits=3)
                             for mu, sd in zip(t[f"det_{m}"], t[f"det_{m}_std"])] for m in models}, index=t.index)
@@ -329,16 +337,18 @@ def _leave_one_out(ds: str, lo: dict) -> list:
     caveat = _seeds_caveat(lo.get("setup", {}).get("seeds", []))
     caveat = f"; {caveat}" if caveat else ""
     for m in compared:                                   # each MoE variant of the run against XGBoost
-        wins, n, text, close = _zero_day_wins(t, m)
+        wins, n, text, close, paired = _zero_day_wins(t, m)
         if not n: continue
         close = f", and is short by at most one seed standard deviation on {close}" if close else ""
         out += ["", f"{'The MoE' if m == 'moe' else f'The MoE variant `{m}`'} detects at least as large a share as "
                 f"XGBoost on {text} unseen families{close} (goal: at least half: {_met(2 * wins >= n)}{caveat})."]
         if by_seed[m]: out[-1] += " " + _by_seed_text(by_seed[m])
-        out[-1] += " " + _paired_text(t, m)
+        out[-1] += " " + _paired_text(paired, m)
     return out
 
+# %% ../nbs/10_report.ipynb #d1d48c17
 def _robustness(ds: str, rob: dict) -> list:
+    "The robustness section: F1 by share of features available, per missing-value strategy, and goals."
     pct = lambda p: f"{_share(p):.0%}"
     tab = pd.DataFrame({k: {pct(p): _pm(v2, "f1", 100, 2) for p, v2 in v.items()}
                         for k, v in rob["random_availability"].items()}).T
@@ -352,6 +362,7 @@ def _gate_means(row: dict) -> dict:
     return {k[len("gate_"):-len("_mean")]: v for k, v in row.items() if k.startswith("gate_") and k.endswith("_mean")}
 
 def _gating(ds: str, g: dict) -> list:
+    "The gating section: test F1, mean gate weights, the ablation effect of each expert, and agreement."
     ab = g["ablation"][g["ablation_main_mode"]]
     deltas = ", ".join(f"{e} {v['delta_f1'] * 100:+.2f} pt" for e, v in ab.items())
     weights = _gate_means(g.get("per_family", {}).get("ALL", {}))
@@ -360,6 +371,11 @@ def _gating(ds: str, g: dict) -> list:
     return ["", f"**{ds}, gating**: test F1 {g['f1']:.4f};{mean_w} replacing an expert's embedding by its train mean "
             f"changes F1 by {deltas}; family-level Spearman between gate weight and ablation effect: "
             + (f"{rho:.2f}." if rho is not None else "n/a.")]
+
+# %% ../nbs/10_report.ipynb #584295d8
+def _is_protocol(s) -> bool:
+    "Whether `s` is a protocol summary: a `setup` and at least one model with `f1_mean`."
+    return isinstance(s, dict) and "setup" in s and any(isinstance(v, dict) and "f1_mean" in v for v in s.values())
 
 def results_markdown(metrics: dict, run: str) -> str:
     "Markdown results of one pipeline run (its `metrics.json` as a dict): every number comes from that file."
