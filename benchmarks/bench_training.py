@@ -3,8 +3,9 @@ with the `random` protocol of `split_flows` (deduplicated, no feature vector in 
 dropped by the default feature spec). Prints one JSON document: test F1 at the validation-chosen threshold, seconds per
 epoch of each stage, wall times and machine information. The goal it checks is
 `moe_ids.bench_report.TRAINING_GOAL` (issue 13: the library's default MoE on the CICIDS2017 sample); `moe-ids report`
-states it on the means over seeds. The
-committed 3-seed results pass `--threads` (every core of the idle machine) rather than leave it to `auto_threads()`.
+states it on the means over seeds, beside the time the epochs' matrix products alone take at the matmul rate measured
+in the same run (from `train_flops_per_row` and `eval_flops_per_row`: the roofline of the training). The committed
+3-seed results pass `--threads` (every core of the idle machine) rather than leave it to `auto_threads()`.
 
     python benchmarks/bench_training.py                      # both datasets, the library's default hyper-parameters
     python benchmarks/bench_training.py --datasets cicids2017 --epochs 6 --d-block 96
@@ -21,7 +22,8 @@ from pathlib import Path
 import torch
 
 from moe_ids.baselines import TORCH_MODELS
-from moe_ids.bench import matmul_gflops
+from moe_ids.bench import flops_per_flow, matmul_gflops, train_step_flops
+from moe_ids.checkpoint import to_tensors
 from moe_ids.data import DATASETS, find_data_root, load_flows, split_flows
 from moe_ids.evaluation import machine_description
 from moe_ids.experts import n_params
@@ -46,6 +48,13 @@ def is_library_default(ck) -> bool:
     pre = ck.preprocessor
     default = MoEClassifier.from_spec(pre.spec, cat_cardinalities=pre.cat_cardinalities)
     return resolved_config(ck.model) == resolved_config(default)
+
+
+def training_flops(model, arrays: dict) -> dict:
+    """FLOPs per row of `model` (`moe_ids.bench`): one training step (forward and backward) and one forward (the
+    per-epoch validation pass), counted on the first 64 rows of the model arrays `arrays`."""
+    t = to_tensors({k: v[:64] for k, v in arrays.items()})
+    return dict(train_flops_per_row=train_step_flops(model, t), eval_flops_per_row=flops_per_flow(model, t))
 
 
 def bench(dataset: str, root: Path, a, seed: int) -> dict:
@@ -125,6 +134,7 @@ def bench(dataset: str, root: Path, a, seed: int) -> dict:
         predict_seconds=t_pred,
         total_wall_seconds=time.perf_counter() - t0,
         n_params=n_params(ck.model),
+        **training_flops(ck.model, ck.arrays(train.iloc[:64])),
         library_default=is_library_default(ck),
         model_config=resolved_config(ck.model),
         train_config={

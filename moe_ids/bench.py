@@ -20,9 +20,9 @@ from .inference import MoEInference, default_chunk_size
 from .accelerate import MODEL_PATHS, compare_paths, fast_model, resolve_model_path, time_call
 
 # %% auto #0
-__all__ = ['REFERENCE_CLAIMS', 'GOALS', 'matmul_gflops', 'model_batch', 'flops_per_flow', 'model_forward', 'bench_rows',
-           'xgboost_features', 'bench_paths', 'cli_command', 'bench_stream', 'running_server', 'rest_load',
-           'bench_rest', 'bench_goals', 'bench']
+__all__ = ['REFERENCE_CLAIMS', 'GOALS', 'matmul_gflops', 'model_batch', 'flops_per_flow', 'train_step_flops', 'model_forward',
+           'bench_rows', 'xgboost_features', 'bench_paths', 'cli_command', 'bench_stream', 'running_server',
+           'rest_load', 'bench_rest', 'bench_goals', 'bench']
 
 # %% ../nbs/08c_bench.ipynb #1b776b78
 def _stats(times: np.ndarray, batch: int) -> dict:
@@ -50,6 +50,22 @@ def flops_per_flow(model: torch.nn.Module, tensors: dict, n: int = 64) -> float:
     from torch.utils.flop_counter import FlopCounterMode
     b = model_batch(tensors, 0, n)
     with torch.inference_mode(), FlopCounterMode(display=False) as fc: model(b)
+    return fc.get_total_flops() / len(next(iter(b.values())))
+
+# %% ../nbs/08c_bench.ipynb #7213fd2d
+def train_step_flops(model: torch.nn.Module, tensors: dict, n: int = 64) -> float:
+    """FLOPs per flow of one training step of `model` (forward in training mode and backward of a loss on its logits;
+    the optimiser's elementwise update is not counted) by `torch.utils.flop_counter` on `n` rows of `tensors`. The
+    model's mode is restored and its gradients cleared."""
+    from torch.utils.flop_counter import FlopCounterMode
+    b, was_training = model_batch(tensors, 0, n), model.training
+    model.train()
+    try:
+        with torch.enable_grad(), FlopCounterMode(display=False) as fc:
+            model(b).logits.float().logsumexp(-1).sum().backward()
+    finally:
+        model.zero_grad(set_to_none=True)
+        model.train(was_training)
     return fc.get_total_flops() / len(next(iter(b.values())))
 
 # %% ../nbs/08c_bench.ipynb #0db47e08

@@ -135,8 +135,10 @@ def training_summaries(b: dict) -> list:
     (test F1, validation F1, training seconds, ...), the epochs run, the load averages, whether the model was built
     as the library's default MoE when it was measured (the results' `library_default`; None in results written before
     the benchmark recorded it), the arithmetic the training steps ran in (`ran_in`, e.g. fp32 for precision `auto` on a
-    CPU without bf16) and torch's CPU capability (`cpu_capability`) where recorded, and the verdict on `TRAINING_GOAL`
-    (on the means) where the goal's dataset and the seed-sized model (no `d_block` option) make it apply, else None."""
+    CPU without bf16) and torch's CPU capability (`cpu_capability`) where recorded, the matrix-product FLOPs of one
+    epoch's training steps and validation pass (`epoch_flops`, means over seeds; None unless every result records its
+    `train_flops_per_row`), and the verdict on `TRAINING_GOAL` (on the means) where the goal's dataset and the
+    seed-sized model (no `d_block` option) make it apply, else None."""
     groups = {}
     for r in b["results"]:
         c = r["train_config"]
@@ -153,6 +155,10 @@ def training_summaries(b: dict) -> list:
         s["ran_in"] = sorted({r["train_precision"] for r in rs if r.get("train_precision")})
         s["cpu_capability"] = sorted({r["cpu_capability"] for r in rs if r.get("cpu_capability")})
         s["default"] = all(r["library_default"] for r in rs) if all("library_default" in r for r in rs) else None
+        per_epoch = lambda part, k: sum(r["split_sizes"][part] * r[k] for r in rs) / len(rs)
+        s["epoch_flops"] = (dict(train=per_epoch("train", "train_flops_per_row"),
+                                 val=per_epoch("val", "eval_flops_per_row"))
+                            if all(r.get("train_flops_per_row") for r in rs) else None)
         applies = ds == g["dataset"] and "d_block" not in s["model_options"]
         s["goal_met"] = (s["train_wall_seconds_mean"] <= g["seconds"] and s["test_f1_mean"] >= g["f1"]) if applies \
             else None
@@ -169,12 +175,44 @@ def _ran_in(s: dict) -> str:
     cpu = f" on a CPU with {'/'.join(s['cpu_capability'])}" if s.get("cpu_capability") else ""
     return f" (ran in {'/'.join(s['ran_in'])}{cpu})" if s.get("ran_in") else ""
 
+_DTYPES = {"fp32": "float32", "bf16": "bfloat16"}   # train_precision -> key of the run's `matmul_gflops`
+
+def _rates(s: dict, gflops: dict) -> dict:
+    """The matmul rates (GFLOP/s) of the run that bound a `training_summaries` configuration: that of the arithmetic
+    its training steps ran in where recorded, else both fp32 and bf16; {} where the run measured none."""
+    ran = [p for p in s.get("ran_in") or [] if p in _DTYPES] or list(_DTYPES)
+    return {p: gflops[_DTYPES[p]] for p in ran if gflops.get(_DTYPES[p])}
+
+def _roofline_text(s: dict, gflops: dict) -> str:
+    """One epoch of a `training_summaries` configuration against the matmul roofline of the same run: the seconds its
+    training steps' matrix products take at each rate of `_rates`, beside the measured seconds of those steps; '' where
+    the FLOPs or the rates were not recorded."""
+    f, rates = s.get("epoch_flops"), _rates(s, gflops)
+    if not f or not rates: return ""
+    at = ", ".join(f"{f['train'] / (g * 1e9):.1f} s at the run's {p} matmul rate" for p, g in rates.items())
+    return (f"; an epoch's training steps hold {f['train'] / 1e12:.2f} TFLOP of matrix products "
+            f"(`bench.train_step_flops`): {at}, against {s['stage2_seconds_per_epoch_mean']:.1f} s measured")
+
+def _goal_floor_text(s: dict, gflops: dict) -> str:
+    """Where the training goal is missed: the seconds that the matrix products of the epochs run (training steps and
+    validation passes, mean epochs over seeds) take at the fastest rate of `_rates`, a floor no implementation of this
+    model and schedule beats on that machine; '' where not recorded."""
+    f, rates = s.get("epoch_flops"), _rates(s, gflops)
+    if s["goal_met"] is not False or not f or not rates: return ""
+    p = max(rates, key=rates.get)
+    epochs = sum(s["epochs_run"]) / len(s["epochs_run"])
+    fastest = " (the faster of the two)" if len(rates) > 1 else ""
+    return (f" (at the run's {p} matmul rate{fastest}, the matrix products of its {epochs:g} epochs alone take "
+            f"{epochs * (f['train'] + f['val']) / (rates[p] * 1e9):.0f} s)")
+
 def _training_bench(b: dict) -> list:
     """The training benchmark (`benchmarks/bench_training.py`): per configuration (`training_summaries`) the model, its
-    options, test F1 (mean ± sd over seeds), wall time and epochs, the load, the matmul roofline of the same run, and
-    the training goal where it applies, said to be the library default's goal where the configuration is another."""
-    roof = b.get("matmul_gflops", {})
-    roof = f"; matmul {roof['float32']:.0f} GFLOP/s fp32, {roof['bfloat16']:.0f} bf16" if roof else ""
+    options, test F1 (mean ± sd over seeds), wall time and epochs, the load, the matmul roofline of the same run and
+    an epoch against it (`_roofline_text`), and the training goal where it applies, said to be the library default's
+    goal where the configuration is another, with the floor the roofline sets where it is missed
+    (`_goal_floor_text`)."""
+    gflops = b.get("matmul_gflops", {})
+    roof = f"; matmul {gflops['float32']:.0f} GFLOP/s fp32, {gflops['bfloat16']:.0f} bf16" if gflops else ""
     out, g = [], TRAINING_GOAL
     for s in training_summaries(b):
         many = len(s["seeds"]) > 1
@@ -189,9 +227,10 @@ def _training_bench(b: dict) -> list:
                 f"test F1 **{f1}**, validation F1 {s['val_f1_mean']:.5f}, training "
                 f"**{s['train_wall_seconds_mean']:.0f} s**{' (mean)' if many else ''} "
                 f"({_training_machine(b['machine'])}, load average before {one(s['load_before'])}, "
-                f"after {one(s['load_after'])}{roof})")
+                f"after {one(s['load_after'])}{roof}){_roofline_text(s, gflops)}")
         if s["goal_met"] is not None:
             line += (f"; goal <= {g['seconds']} s at F1 >= {g['f1']}: {_met(s['goal_met'])}"
+                     + _goal_floor_text(s, gflops)
                      + (" (the goal is the library default's; this model is not it)" if s["default"] is False else ""))
         out.append(line + ".")
     return out
