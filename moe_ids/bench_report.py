@@ -175,6 +175,10 @@ def _ran_in(s: dict) -> str:
     cpu = f" on a CPU with {'/'.join(s['cpu_capability'])}" if s.get("cpu_capability") else ""
     return f" (ran in {'/'.join(s['ran_in'])}{cpu})" if s.get("ran_in") else ""
 
+def _matmul_text(gflops: dict) -> str:
+    "The matmul rates a training benchmark measured (`matmul_gflops`: GFLOP/s per dtype), in words."
+    return f"matmul {gflops['float32']:.0f} GFLOP/s fp32, {gflops['bfloat16']:.0f} bf16"
+
 _DTYPES = {"fp32": "float32", "bf16": "bfloat16"}   # train_precision -> key of the run's `matmul_gflops`
 
 def _rates(s: dict, gflops: dict) -> dict:
@@ -212,7 +216,7 @@ def _training_bench(b: dict) -> list:
     goal where the configuration is another, with the floor the roofline sets where it is missed
     (`_goal_floor_text`)."""
     gflops = b.get("matmul_gflops", {})
-    roof = f"; matmul {gflops['float32']:.0f} GFLOP/s fp32, {gflops['bfloat16']:.0f} bf16" if gflops else ""
+    roof = f"; {_matmul_text(gflops)}" if gflops else ""
     out, g = [], TRAINING_GOAL
     for s in training_summaries(b):
         many = len(s["seeds"]) > 1

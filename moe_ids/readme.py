@@ -12,7 +12,8 @@ from .data import DATASETS
 from .metrics import leave_one_out_table
 from .report import (GOAL_PROTOCOL, _met, _seeds_caveat, _zero_day_wins, machine_pairs_markdown, markdown_table,
                             missing_strategy_markdown, results_markdown)
-from .bench_report import TRAINING_GOAL, bench_markdown, training_summaries
+from .bench_report import (TRAINING_GOAL, _goal_floor_text, _matmul_text, _ran_in, bench_markdown,
+                                  training_summaries)
 
 # %% auto #0
 __all__ = ['README_START', 'README_END', 'REPORTED_RUNS', 'goals_markdown', 'update_readme']
@@ -29,7 +30,9 @@ def goals_markdown(runs: dict, benches: dict | None = None) -> str:
     as well as XGBoost (a verdict over more seeds than the goal's 3 says so), with the median gap over the families and
     the p-value of `metrics.paired_difference`; per training benchmark of `benches`
     (file -> results of `benchmarks/bench_training.py`) and configuration with 3 or more seeds, the training goal
-    (`training_summaries`). '' when none has any."""
+    (`training_summaries`), with the matmul rates of its run, what its training steps ran in
+    where recorded and, where it is missed, the floor those rates set (`bench_report._goal_floor_text`). '' when none
+    has any."""
     rows = []
     for ds, info in DATASETS.items():
         goal, found = info.goals.get("moe_minus_xgboost_f1_pt"), []
@@ -64,9 +67,11 @@ def goals_markdown(runs: dict, benches: dict | None = None) -> str:
             opts = f" with `{json.dumps(s['model_options'])}`" if s["model"] == "moe" and s["model_options"] else ""
             goal = f"{s['dataset']}: training the default MoE <= {g['seconds']} s at test F1 >= {g['f1']}"
             rows.append({"goal": goal,
-                         "run": f"`benchmarks/results/{f}`",
+                         "run": f"`benchmarks/results/{f}`"
+                                + (f" ({_matmul_text(b['matmul_gflops'])})" if b.get("matmul_gflops") else ""),
                          "MoE variant": f"`{s['model']}`{opts}" + (" (library default)" if s["default"] else ""),
-                         "result": f"{s['train_wall_seconds_mean']:.0f} s, F1 {s['test_f1_mean']:.5f}",
+                         "result": f"{s['train_wall_seconds_mean']:.0f} s, F1 {s['test_f1_mean']:.5f}{_ran_in(s)}"
+                                   + _goal_floor_text(s, b.get("matmul_gflops", {})),
                          "verdict": _met(s["goal_met"]) + ("" if s["default"] else " (not the default)")})
     return markdown_table(pd.DataFrame(rows).set_index("goal")) if rows else ""
 
