@@ -196,7 +196,7 @@ def main(argv=None):
         sys.exit("no data root found (set MOE_IDS_DATA or pass --data-root): this benchmark needs the real data")
     t0 = time.perf_counter()
     dtypes = (torch.float32, torch.bfloat16)
-    # 2048x2048 products, but 512 for bf16 where the CPU only emulates it (one 2048 product takes minutes there)
+    # 2048x2048 products, but 512 for bf16 where the CPU only emulates it (2048 would take 64x the work at that rate)
     sizes = {dt: 2048 if dt == torch.float32 or cpu_has_bf16() else 512 for dt in dtypes}
     rates = lambda: {str(dt).replace("torch.", ""): round(matmul_gflops(n, dtype=dt), 1) for dt, n in sizes.items()}
     start = rates()

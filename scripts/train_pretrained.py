@@ -12,7 +12,6 @@ written by this script into `card.json` and `MODEL_CARD.md`; nothing is typed by
 import argparse, json, sys, time
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +23,7 @@ from moe_ids.data import find_data_root, load_flows, split_flows
 from moe_ids.experts import n_params
 from moe_ids.metrics import binary_metrics, jsonable, per_family_detection
 from moe_ids.report import relative_path
-from moe_ids.training import TRAIN_DEFAULTS, train_moe
+from moe_ids.training import train_moe
 from moe_ids.transfer import EXTRACTIONS, _recipe_options, dedup_sources, load_extraction
 
 # the flows each model is trained on: an extraction of moe_ids.transfer, or folders of the data root
@@ -137,11 +136,7 @@ def main(argv=None) -> int:
     a = ap.parse_args(argv)
     out = Path(a.out or ROOT / "moe_ids" / "models" / a.dataset)
     if a.card_only:
-        card = json.loads((out / "card.json").read_text())
-        if "pretrain_epochs" not in card:          # a card written before it was recorded: the config.json has it
-            card["pretrain_epochs"] = json.loads((out / "config.json").read_text())["train_config"]["pretrain_epochs"]
-            (out / "card.json").write_text(json.dumps(card, indent=1) + "\n")
-        (out / "MODEL_CARD.md").write_text(card_markdown(card))
+        (out / "MODEL_CARD.md").write_text(card_markdown(json.loads((out / "card.json").read_text())))
         return 0
     root = find_data_root(a.data_root)
     if root is None:
